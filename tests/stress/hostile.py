@@ -508,6 +508,14 @@ def long_table_html(rows: int = 50_000) -> bytes:
             + "<tr><td>规章</td><td>1</td><td>2</td><td>3</td></tr>" * rows + "</table></body></html>").encode()
 
 
+def huge_span_html() -> bytes:
+    """Cells claiming a million rows and columns: a naive grid expansion needs 10^12 slots."""
+    return ("<html><body><p>三、收到和处理政府信息公开申请情况</p><table>"
+            '<tr><td rowspan="1000000" colspan="1000000">一、本年新收政府信息公开申请数量</td><td>5</td></tr>'
+            '<tr><td colspan="2147483648">二、上年结转政府信息公开申请数量</td><td rowspan="-3">1</td>'
+            '<td colspan="abc">2</td></tr></table></body></html>').encode()
+
+
 def huge_line_text(mb: int = 20) -> bytes:
     unit = "政府信息公开工作年度报告本年新收政府信息公开申请数量"
     n = mb * (1 << 20) // len(unit.encode())
@@ -630,6 +638,12 @@ def cases() -> list[Case]:
              allowed={"active_disclosure.regulations.issued": {None, 1},
                       "active_disclosure.regulations.repealed": {None, 2},
                       "active_disclosure.regulations.in_force": {None, 3}}),
+        Case("html-huge-spans", huge_span_html, "report.html", NOT_REPORT | S("ok"), truth={},
+             allowed={"applications.new_received.natural_person": {None, 5},
+                      "applications.new_received.total": {None, 5},
+                      "applications.carried_over.natural_person": {None, 1, 2},
+                      "applications.carried_over.total": {None, 1, 2},
+                      "applications.carried_over.commercial": {None, 2}}),
         Case("huge-single-line-text", huge_line_text, "report.txt", NOT_REPORT),
         Case("nul-bytes-text", nul_text, "report.txt", S("ok", "no_tables", "error"), truth=truth),
         Case("nul-bytes-html", nul_html, "report.html", S("ok", "no_tables", "error"), truth=truth),
