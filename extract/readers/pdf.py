@@ -1,0 +1,392 @@
+"""PDF reader: pdfplumber tables (ruled grids), word positions where rulings are missing,
+text in reading order, OCR for scanned pages.
+
+Bounded work: pypdfium2 reads every page's text first (about 2 ms a page); pdfplumber's
+table finder (about 40 ms a page) runs only on pages likely to hold the tables when the
+document is long, and stops at a time budget.
+"""
+from __future__ import annotations
+
+import io
+import re
+import time
+from dataclasses import dataclass
+
+from extract.document import Cell, Document, ExtractionError
+from extract.errors import error
+from extract.readers.common import clean_cell, group_lines, is_page_number
+
+MAX_TABLE_PAGES = 40  # pages handed to pdfplumber's table finder at most
+ALL_PAGES_UP_TO = 30  # documents this short get every page scanned
+MAX_TEXT_PAGES = 2000  # pypdfium2 text beyond this is not read
+TIME_BUDGET = 120.0  # seconds for the table pass
+MIN_CHARS_PER_PAGE = 15  # fewer text characters than this on average → a scanned PDF
+
+TABLE_SETTINGS = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    # rotated (bottom-to-top, Word btLr) header text comes out reversed by default
+    "text_char_dir_rotated": "btt",
+}
+
+
+def _markers() -> tuple[str, ...]:
+    """Words that put a page among the table pages (from the template, one fact in one place)."""
+    from extract import template as T
+
+    words = ["信息内容", "申请人情况", "自然人", "行政复议", "行政诉讼", "本年新收", "上年结转", "予以公开", "结果维持"]
+    words += [T.TABLES[k].synonyms[0] for k in T.TABLES]
+    return tuple(dict.fromkeys(words))
+
+
+@dataclass
+class _Frag:
+    """One table fragment found on one page."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    page_height: float
+    rows: list[list[Cell]]
+    xs: list[float]  # column left edges
+
+
+def read_pdf(data: bytes, *, ocr: bool = True, time_budget: float = TIME_BUDGET) -> Document:
+    started = time.monotonic()
+    tail = data[-65536:] if len(data) > 65536 else data
+    if b"%%EOF" not in tail:
+        raise error("truncated_pdf", f"no %%EOF marker in the last {len(tail)} bytes of {len(data)}")
+    page_texts, meta, n_pages = _pdfium_texts(data)
+    doc = Document(format="pdf", pages=n_pages, meta=meta)
+    n_chars = sum(len(re.sub(r"\s", "", t)) for t in page_texts)
+    if n_pages and n_chars < MIN_CHARS_PER_PAGE * min(n_pages, len(page_texts) or 1):
+        if not ocr:
+            raise error("needs_ocr", "no text layer")
+        from extract.readers.ocr import read_pdf_ocr
+
+        return read_pdf_ocr(data, meta=meta, pages=n_pages)
+
+    pages = _pages_to_scan(page_texts, n_pages)
+    if len(pages) < min(n_pages, len(page_texts)):
+        doc.warnings.append(f"long PDF: tables searched on {len(pages)} of {n_pages} pages")
+    try:
+        import pdfplumber
+        from pdfminer.pdfdocument import PDFPasswordIncorrect
+    except ImportError as exc:  # pragma: no cover - a core dependency
+        raise error("unsupported_format", f"pdfplumber is not installed ({exc})") from exc
+
+    frags: list[_Frag] = []
+    texts: dict[int, str] = {}
+    fallback_pages: list[int] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for pno in pages:
+                if time.monotonic() - started > time_budget:
+                    doc.warnings.append(f"time budget {time_budget:.0f} s reached at page {pno}; later pages not searched")
+                    break
+                page = pdf.pages[pno - 1]
+                page_frags, text, has_markers = _read_page(page, pno)
+                frags += page_frags
+                texts[pno] = text
+                if not page_frags and has_markers:
+                    fallback_pages.append(pno)
+            if not frags:
+                # No ruled table anywhere: rebuild rows from word positions on every scanned page.
+                fallback_pages = list(texts)
+            fallback_rows = {p: _word_rows(pdf.pages[p - 1], p) for p in fallback_pages}
+    except PDFPasswordIncorrect as exc:
+        raise error("encrypted_pdf") from exc
+    except ExtractionError:
+        raise
+    except Exception as exc:  # pdfminer raises many kinds on damaged files
+        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+            raise error("encrypted_pdf", str(exc)) from exc
+        raise error("malformed", f"{type(exc).__name__}: {exc}") from exc
+
+    rows: list[list[Cell]] = []
+    merged = _join_fragments(frags, doc)
+    # Rows in page order; fallback rows interleave by page.
+    by_page: dict[int, list[list[Cell]]] = {}
+    for frag in merged:
+        by_page.setdefault(frag.page, []).extend(frag.rows)
+    for p, prow in fallback_rows.items():
+        by_page.setdefault(p, []).extend(prow)
+    for p in sorted(by_page):
+        rows.extend(by_page[p])
+    doc.rows = rows
+    all_text = []
+    for i, t in enumerate(page_texts[:n_pages] if page_texts else [], start=1):
+        all_text.append(texts.get(i, _clean_page_text(t)))
+    doc.text = "\n".join(all_text)
+    if fallback_rows and any(fallback_rows.values()):
+        doc.warnings.append("table rulings missing: rows rebuilt from word positions on pages "
+                            + ",".join(str(p) for p in fallback_rows if fallback_rows[p]))
+    return doc
+
+
+# --------------------------------------------------------------------------- pdfium pass
+def _pdfium_texts(data: bytes) -> tuple[list[str], dict, int]:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        msg = str(exc)
+        if "password" in msg.lower():
+            raise error("encrypted_pdf") from exc
+        if "format" in msg.lower() or "file" in msg.lower():
+            raise error("malformed", f"pdfium: {msg}") from exc
+        raise error("malformed", f"pdfium: {msg}") from exc
+    try:
+        n = len(pdf)
+        meta = {}
+        try:
+            md = pdf.get_metadata_dict(skip_empty=True)
+            for k in ("Title", "Author", "Subject", "Creator", "Producer", "CreationDate", "ModDate"):
+                if md.get(k):
+                    meta[f"pdf_{k.lower()}"] = md[k]
+        except Exception:  # noqa: BLE001 - metadata is a hint only
+            pass
+        m = re.match(r"D:(\d{4})(\d{2})(\d{2})", meta.get("pdf_creationdate", ""))
+        if m:
+            meta["pdf_created"] = f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
+        texts = []
+        for i in range(min(n, MAX_TEXT_PAGES)):
+            page = pdf[i]
+            tp = page.get_textpage()
+            try:
+                texts.append(tp.get_text_range())
+            finally:
+                tp.close()
+                page.close()
+        return texts, meta, n
+    finally:
+        pdf.close()
+
+
+def _pages_to_scan(page_texts: list[str], n_pages: int) -> list[int]:
+    n = min(n_pages, len(page_texts))
+    if n <= ALL_PAGES_UP_TO:
+        return list(range(1, n + 1))
+    markers = _markers()
+    hits = [i + 1 for i, t in enumerate(page_texts[:n]) if any(m in re.sub(r"\s", "", t) for m in markers)]
+    chosen: list[int] = []
+    for p in hits:  # each hit page and the page after it (a table split over pages)
+        for q in (p, p + 1):
+            if q <= n and q not in chosen:
+                chosen.append(q)
+    if not chosen:
+        chosen = list(range(1, min(n, MAX_TABLE_PAGES) + 1))
+    return sorted(chosen)[:MAX_TABLE_PAGES]
+
+
+# --------------------------------------------------------------------------- pdfplumber pass
+def _read_page(page, pno: int) -> tuple[list[_Frag], str, bool]:
+    found = page.find_tables(table_settings=TABLE_SETTINGS)
+    frags: list[_Frag] = []
+    for t in found:
+        grid = t.extract(x_tolerance=1.5)  # text per cell; None where a merged cell covers the position
+        cells = [r.cells for r in t.rows]
+        if not grid:
+            continue
+        ncols = max(len(r) for r in grid)
+        used_cols = [c for c in range(ncols) if any(c < len(r) and r[c] not in (None, "") for r in grid)]
+        if len(grid) < 2 or len(used_cols) < 2:
+            continue  # a box around prose (WPS draws one per line), not a table
+        xs = _column_edges(cells, ncols)
+        grid = _fill_orphans(page, t, grid, cells, xs)
+        rows: list[list[Cell]] = []
+        for r_i, (row, boxes) in enumerate(zip(grid, cells)):
+            if _is_prose_row(row):
+                continue  # a paragraph inside the table's ruled area (WPS boxes every line)
+            out = []
+            for c_i in range(ncols):
+                txt = row[c_i] if c_i < len(row) else None
+                box = boxes[c_i] if c_i < len(boxes) else None
+                out.append(Cell(clean_cell(txt) if txt else "", page=pno,
+                                bbox=tuple(float(v) for v in box) if box else None))
+            rows.append(out)
+        if not rows:
+            continue
+        frags.append(_Frag(pno, tuple(float(v) for v in t.bbox), float(page.height), rows, xs))
+    text = _page_text(page, frags)
+    compact = re.sub(r"\s", "", text)
+    numeric_lines = sum(1 for ln in text.split("\n") if len(re.findall(r"(?<![\d.])[-+]?\d+(?:\.\d+)?(?![\d.])", ln)) >= 3)
+    has_markers = any(m in compact for m in _markers()) and numeric_lines >= 2
+    return frags, text, has_markers
+
+
+def _is_prose_row(row: list) -> bool:
+    """One text spanning the whole row that reads like a sentence: prose, not a table row."""
+    texts = [c for c in row if c not in (None, "")]
+    if len(texts) != 1 or row[0] in (None, ""):
+        return False
+    if any(c == "" for c in row[1:]):
+        return False  # other positions are real (empty) cells, not covered by a span
+    t = clean_cell(texts[0])
+    return t.endswith("。") or len(t) >= 20 and bool(re.search(r"[。，；：,;]", t))
+
+
+def _fill_orphans(page, table, grid, cells, xs):
+    """Words inside the table's box that fall in no cell (a ruling missing around one cell): put
+    them at the grid position their row and column imply, when that position is empty."""
+    boxes = [b for r in cells for b in r if b is not None]
+    x0, top, x1, bottom = table.bbox
+    row_spans = []
+    for r in cells:
+        bs = [b for b in r if b is not None]
+        row_spans.append((min(b[1] for b in bs), max(b[3] for b in bs)) if bs else None)
+    edges = sorted((x, c) for c, x in enumerate(xs) if x >= 0)
+    if not edges:
+        return grid
+    try:
+        words = page.crop(table.bbox, strict=False).extract_words(x_tolerance=1.5)
+    except Exception:  # noqa: BLE001
+        return grid
+    grid = [list(r) for r in grid]
+    for w in words:
+        cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
+        if any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes):
+            continue
+        r_i = next((i for i, sp in enumerate(row_spans) if sp and sp[0] <= cy <= sp[1]), None)
+        if r_i is None:
+            continue
+        col = None
+        for x, c in edges:
+            if x <= cx + 0.5:
+                col = c
+        if col is None or col >= len(grid[r_i]) or grid[r_i][col] not in (None, ""):
+            continue
+        grid[r_i][col] = ((grid[r_i][col] or "") + " " + w["text"]).strip() if grid[r_i][col] else w["text"]
+    return grid
+
+
+def _column_edges(cells, ncols: int) -> list[float]:
+    xs = []
+    for c in range(ncols):
+        vals = [r[c][0] for r in cells if c < len(r) and r[c] is not None]
+        xs.append(round(min(vals), 1) if vals else -1.0)
+    return xs
+
+
+def _page_text(page, frags: list[_Frag]) -> str:
+    """Text in reading order: lines outside the kept tables, and each table row as one line."""
+    boxes = [f.bbox for f in frags]
+
+    def outside(obj) -> bool:
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
+
+    segs: list[tuple[float, str]] = []
+    try:
+        filtered = page.filter(outside) if boxes else page
+        for line in filtered.extract_text_lines(x_tolerance=1.5, return_chars=False):
+            txt = line["text"].strip()
+            if txt and not is_page_number(txt):
+                segs.append((line["top"], clean_cell(txt)))
+    except Exception:  # noqa: BLE001 - odd pages: fall back to plain text
+        segs.append((0.0, page.extract_text() or ""))
+    for f in frags:
+        for row in f.rows:
+            tops = [c.bbox[1] for c in row if c.bbox]
+            txt = " ".join(c.text for c in row if c.text)
+            if txt:
+                segs.append((min(tops) if tops else f.bbox[1], txt))
+    segs.sort(key=lambda s: s[0])
+    return "\n".join(s for _, s in segs)
+
+
+def _mostly_wide(s: str) -> bool:
+    wide = len(re.findall(r"[\u2e80-\u9fff\uff00-\uffef]", s))
+    return wide >= len(s.replace(" ", "")) / 2
+
+
+def _clean_page_text(t: str) -> str:
+    lines = [ln for ln in t.replace("\r\n", "\n").replace("\r", "\n").split("\n") if not is_page_number(ln)]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- split tables
+def _same_columns(a: _Frag, b: _Frag, tol: float = 4.0) -> bool:
+    if len(a.xs) != len(b.xs):
+        return False
+    pairs = [(x, y) for x, y in zip(a.xs, b.xs) if x >= 0 and y >= 0]
+    return bool(pairs) and all(abs(x - y) <= tol for x, y in pairs)
+
+
+def _row_texts(row: list[Cell]) -> list[str]:
+    return [c.text for c in row]
+
+
+def _join_fragments(frags: list[_Frag], doc: Document) -> list[_Frag]:
+    """A table continued on the next page: drop a repeated header, and glue a row that the page
+    break cut in two (the second part carries text but no numbers)."""
+    out: list[_Frag] = []
+    first_of_table: _Frag | None = None
+    for f in frags:
+        prev = out[-1] if out else None
+        cont = (prev is not None and f.page == prev.page + 1 and _same_columns(prev, f)
+                and f.bbox[1] < 0.25 * f.page_height and prev.bbox[3] > 0.6 * prev.page_height)
+        if not cont:
+            out.append(f)
+            first_of_table = f
+            continue
+        rows = f.rows
+        # repeated header rows
+        k = 0
+        head = first_of_table.rows if first_of_table else []
+        while k < len(rows) and k < len(head) and _row_texts(rows[k]) == _row_texts(head[k]) and \
+                not any(_has_digit(c.text) for c in rows[k]):
+            k += 1
+        if k:
+            doc.warnings.append(f"page {f.page}: {k} repeated table header row(s) dropped")
+            rows = rows[k:]
+        # a row cut by the page break
+        if rows and prev.rows:
+            last, first = prev.rows[-1], rows[0]
+            if (len(last) == len(first) and any(_is_number(c.text) for c in last)
+                    and not any(_has_digit(c.text) for c in first)
+                    and all(not c.text or last[i].text for i, c in enumerate(first))):
+                for i, c in enumerate(first):
+                    if c.text:
+                        last[i].text = clean_cell(last[i].text + "\n" + c.text)
+                rows = rows[1:]
+                doc.warnings.append(f"page {f.page}: a table row split by the page break was joined")
+        prev.rows.extend(rows)
+    return out
+
+
+def _has_digit(s: str) -> bool:
+    return any(ch.isdigit() for ch in s)
+
+
+def _is_number(s: str) -> bool:
+    return bool(re.fullmatch(r"[-+]?[\d０-９][\d０-９,，.．]*(?:万元|元|件|项|个)?", s.strip()))
+
+
+# --------------------------------------------------------------------------- no rulings
+def _word_rows(page, pno: int) -> list[list[Cell]]:
+    """Rows from word positions: words on one line, split into cells at wide gaps."""
+    words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False)
+    if not words:
+        return []
+    sizes = sorted(w["bottom"] - w["top"] for w in words)
+    size = sizes[len(sizes) // 2] or 10.0
+    rows: list[list[Cell]] = []
+    for line in group_lines(words):
+        cells: list[list[dict]] = [[line[0]]]
+        for w in line[1:]:
+            gap = w["x0"] - cells[-1][-1]["x1"]
+            if gap > 1.2 * size:
+                cells.append([w])
+            else:
+                cells[-1].append(w)
+        out = []
+        for ws in cells:
+            txt = clean_cell(" ".join(w["text"] for w in ws))
+            box = (min(w["x0"] for w in ws), min(w["top"] for w in ws), max(w["x1"] for w in ws), max(w["bottom"] for w in ws))
+            out.append(Cell(txt, page=pno, bbox=box))
+        line_text = " ".join(c.text for c in out)
+        if is_page_number(line_text):
+            continue
+        rows.append(out)
+    return rows
