@@ -6,8 +6,8 @@ import unicodedata
 
 _WIDE = r"\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’…—·"
 _SPACE_BETWEEN_WIDE = re.compile(rf"(?<=[{_WIDE}])[ \t\u00a0\u3000]+(?=[{_WIDE}])")
-_SPACE_WIDE_LEFT = re.compile(rf"(?<=[{_WIDE}])[ \t\u00a0]+(?=[0-9A-Za-z])")
-_SPACE_WIDE_RIGHT = re.compile(rf"(?<=[0-9A-Za-z])[ \t\u00a0]+(?=[{_WIDE}])")
+_SPACE_WIDE_LEFT = re.compile(rf"(?<=[{_WIDE}])[ \t\u00a0]+(?=[0-9A-Za-z.()])")
+_SPACE_WIDE_RIGHT = re.compile(rf"(?<=[0-9A-Za-z.()])[ \t\u00a0]+(?=[{_WIDE}])")
 _NEWLINE = re.compile(r"\s*\n\s*")
 PAGE_NUMBER_LINE = re.compile(
     r"^\s*(?:[-—–－~·•]\s*\d{1,4}\s*[-—–－~·•]|第\s*\d{1,4}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?|"
