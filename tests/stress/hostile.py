@@ -37,7 +37,7 @@ class Case:
     truth: dict | None = None
     allowed: dict = field(default_factory=dict)
     max_seconds: float = 20.0
-    max_rss_mb: float = 512.0
+    max_rss_mb: float = 1024.0  # OCR (onnxruntime) alone takes ~800 MB on a blank page
     same_as: str | None = None  # facts must equal those of this other case (the clean original)
     note: str = ""
 
