@@ -114,6 +114,8 @@ def _zip_kind(data: bytes) -> tuple[str, str]:
         return "pptx", "zip with ppt/"
     if "OFD.xml" in names or any(n.lower().endswith("ofd.xml") for n in names):
         return "ofd", "zip with OFD.xml"
+    if "[Content_Types].xml" in names and any(n.startswith(("word/", "_rels/")) for n in names):
+        return "docx", "OOXML package without word/document.xml"
     if "mimetype" in names and data[30:38] == b"mimetype":
         mt = data[38:120]
         if b"opendocument.text" in mt:

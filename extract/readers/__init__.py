@@ -51,7 +51,10 @@ def _dispatch(data: bytes, s: Sniff, filename: str | None) -> Document:
     if kind == "html":
         reason = html_error_reason(data)
         ext = extension(filename)
-        if reason and (ext in DOCUMENT_EXTENSIONS or not _has_report_words(data)):
+        # An error title or an anti-bot script is enough; a page that is merely short is an
+        # error page only where a document was expected (saved under a .pdf/.doc… name).
+        weak = reason is not None and reason.startswith("HTML page with almost no text")
+        if reason and (ext in DOCUMENT_EXTENSIONS or not weak) and not _has_report_words(data):
             where = f" saved as .{ext}" if ext in DOCUMENT_EXTENSIONS else ""
             raise error("html_error_page", f"{reason}{where}")
         from extract.readers.html import read_html

@@ -151,6 +151,12 @@ def render_docx(report: dict, prose: list[str] | None = None, *, vertical: str =
     core = doc.core_properties
     core.title = title_of(report)
     core.author = report.get("agency") or ""
+    if report.get("published_date"):
+        import datetime as _dt
+
+        when = _dt.datetime.fromisoformat(report["published_date"][:10] + "T09:00:00")
+        core.created = core.modified = when
+        core.last_modified_by = report.get("agency") or ""
     intro, sections = build_sections(report, prose)
     _para(doc, title_of(report), font=TITLE_FONT, size=22, align="center", indent=False)
     for p in intro:
