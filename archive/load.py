@@ -1,0 +1,322 @@
+"""Loading into the archive: the registry, crawl manifests, extracted reports, run summaries and
+human corrections. Every function is idempotent; each report is replaced in one transaction.
+
+Foreign keys are declared (Datasette links them, ``PRAGMA foreign_key_check`` verifies them) but
+not enforced, so a report carrying a key a newer extractor added still loads; documents and
+portals referenced before they are known get stub rows.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Iterable
+
+import sqlite_utils
+
+from archive import schema, search
+
+FACT_SECTIONS = {
+    "active_disclosure": ("category", "measure"),
+    "applications": ("row", "applicant"),
+    "review_litigation": ("group", "outcome"),
+}
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _json(v) -> str | None:
+    if v is None:
+        return None
+    return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, sort_keys=True)
+
+
+# --------------------------------------------------------------------------- opening
+def open_archive(path, *, rebuild_views: bool = True) -> sqlite_utils.Database:
+    """Open (creating if needed) the archive at ``path`` with its schema ensured: tables, indexes,
+    label tables from extract/template.py, the FTS index and the views. WAL mode on disk."""
+    if isinstance(path, sqlite_utils.Database):
+        db = path
+    else:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite_utils.Database(path)
+    conn = db.conn
+    if str(path) != ":memory:":
+        db.enable_wal()
+    conn.execute("PRAGMA busy_timeout = 30000")
+    for ddl in schema.TABLES_DDL + schema.INDEXES:
+        conn.execute(ddl)
+    conn.execute(search.FTS_DDL)
+    with conn:
+        for name, (pk, rows) in schema.label_tables().items():
+            db[name].create({k: (int if isinstance(v, int) else str) for k, v in _union_keys(rows).items()},
+                            pk=pk, if_not_exists=True)
+            conn.execute(f"DELETE FROM [{name}]")
+            db[name].insert_all(rows, pk=pk, alter=True)
+        meta = dict(conn.execute("SELECT key, value FROM archive_meta").fetchall())
+        if meta.get("search_version") != search.SEARCH_VERSION:
+            if meta.get("search_version") is not None:
+                search.rebuild_fts(conn)
+            conn.execute("INSERT OR REPLACE INTO archive_meta VALUES ('search_version', ?)", (search.SEARCH_VERSION,))
+        conn.execute("INSERT OR REPLACE INTO archive_meta VALUES ('schema_version', ?)", (schema.SCHEMA_VERSION,))
+    if rebuild_views:
+        ensure_views(db)
+    return db
+
+
+def _union_keys(rows: list[dict]) -> dict:
+    out: dict = {}
+    for r in rows:
+        for k, v in r.items():
+            if k not in out or out[k] is None:
+                out[k] = v
+    return out
+
+
+def ensure_views(db) -> None:
+    existing = set(db.view_names())
+    for name, sql in schema.views().items():
+        current = db.execute("SELECT sql FROM sqlite_master WHERE type='view' AND name=?", [name]).fetchone()
+        if current and current[0].replace("IF NOT EXISTS ", "") == sql.replace("IF NOT EXISTS ", ""):
+            continue
+        if name in existing:
+            db.execute(f"DROP VIEW [{name}]")
+        db.execute(sql)
+
+
+# --------------------------------------------------------------------------- registry
+def _as_dict(p) -> dict:
+    if isinstance(p, dict):
+        return p
+    if dataclasses.is_dataclass(p):
+        return dataclasses.asdict(p)
+    return dict(vars(p))
+
+
+def load_portals(db, portals: Iterable) -> int:
+    """The portal registry (dicts or crawler.registry.Portal objects) → ``portals`` (upsert on id)."""
+    rows = []
+    for p in portals:
+        d = _as_dict(p)
+        rows.append({
+            "id": d["id"], "name": d.get("name"), "region_code": _s(d.get("region_code")),
+            "level": d.get("level"), "parent": d.get("parent"), "family": d.get("family"),
+            "listing_urls": _json(d.get("listing_urls")), "overrides": _json(d.get("overrides") or None),
+            "registered": 1,
+        })
+    with db.conn:
+        for r in rows:
+            db.conn.execute(
+                "INSERT INTO portals (id, name, region_code, level, parent, family, listing_urls, overrides, registered) "
+                "VALUES (:id, :name, :region_code, :level, :parent, :family, :listing_urls, :overrides, 1) "
+                "ON CONFLICT(id) DO UPDATE SET name=excluded.name, region_code=excluded.region_code, "
+                "level=excluded.level, parent=excluded.parent, family=excluded.family, "
+                "listing_urls=excluded.listing_urls, overrides=excluded.overrides, registered=1", r)
+        # reports loaded before the registry get their region/level now
+        db.conn.execute(
+            "UPDATE reports SET region_code = (SELECT p.region_code FROM portals p WHERE p.id = reports.portal), "
+            "level = (SELECT p.level FROM portals p WHERE p.id = reports.portal) "
+            "WHERE portal IN (SELECT id FROM portals) AND (region_code IS NOT (SELECT p.region_code FROM portals p "
+            "WHERE p.id = reports.portal) OR level IS NOT (SELECT p.level FROM portals p WHERE p.id = reports.portal))")
+    return len(rows)
+
+
+def _s(v):
+    return None if v is None else str(v)
+
+
+def _stub_portal(conn, portal: str | None) -> None:
+    if portal:
+        conn.execute("INSERT OR IGNORE INTO portals (id, registered) VALUES (?, 0)", (portal,))
+
+
+# --------------------------------------------------------------------------- manifests
+def load_manifest(db, records: Iterable[dict]) -> int:
+    """Crawl manifest records → ``documents`` (one per sha256) and ``sources`` (one per sha256 × URL).
+    Idempotent; a newer sighting of the same URL updates its source row."""
+    n = 0
+    with db.conn:
+        conn = db.conn
+        for rec in records:
+            sha = rec["sha256"]
+            fetched = rec.get("fetched_at")
+            conn.execute(
+                "INSERT INTO documents (sha256, media_type, format, size, store_path, first_seen) VALUES (?,?,?,?,?,?) "
+                "ON CONFLICT(sha256) DO UPDATE SET media_type=coalesce(documents.media_type, excluded.media_type), "
+                "format=coalesce(documents.format, excluded.format), size=coalesce(documents.size, excluded.size), "
+                "store_path=coalesce(documents.store_path, excluded.store_path), "
+                "first_seen=CASE WHEN documents.first_seen IS NULL OR excluded.first_seen < documents.first_seen "
+                "THEN excluded.first_seen ELSE documents.first_seen END",
+                (sha, rec.get("media_type"), rec.get("format"), rec.get("size"), rec.get("store_path"), fetched))
+            _stub_portal(conn, rec.get("portal"))
+            headers = rec.get("headers") or {}
+            url = rec.get("url") or rec.get("final_url") or rec.get("detail_url") or ""
+            row = {
+                "sha256": sha, "url": url, "final_url": rec.get("final_url"), "detail_url": rec.get("detail_url"),
+                "listing_url": rec.get("listing_url"), "link_text": rec.get("link_text"),
+                "listing_title": rec.get("listing_title"), "listing_date": rec.get("listing_date"),
+                "year_hint": rec.get("year_hint"), "role": rec.get("role"), "portal": rec.get("portal"),
+                "fetched_at": fetched, "http_status": rec.get("http_status"),
+                "etag": headers.get("ETag") or headers.get("etag"),
+                "last_modified": headers.get("Last-Modified") or headers.get("last-modified"),
+            }
+            cols = list(row)
+            updates = ", ".join(f"{c}=excluded.{c}" for c in cols if c not in ("sha256", "url"))
+            conn.execute(
+                f"INSERT INTO sources ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)}) "
+                f"ON CONFLICT(sha256, url) DO UPDATE SET {updates} "
+                "WHERE excluded.fetched_at IS NOT NULL AND (sources.fetched_at IS NULL OR excluded.fetched_at > sources.fetched_at)",
+                row)
+            n += 1
+    return n
+
+
+# --------------------------------------------------------------------------- reports
+def _number(v):
+    if isinstance(v, bool) or v is None:
+        return None
+    if isinstance(v, (int, float)):
+        return v
+    return None
+
+
+def fact_rows(report: dict, report_id: int) -> dict[str, list[tuple]]:
+    """The report's three tables as tidy rows (report, key1, key2, value, raw, page, bbox)."""
+    prov = report.get("provenance") or {}
+    out: dict[str, list[tuple]] = {}
+    for section in FACT_SECTIONS:
+        rows = []
+        for k1, cells in (report.get(section) or {}).items():
+            if not isinstance(cells, dict):
+                continue
+            for k2, v in cells.items():
+                p = prov.get(f"{section}.{k1}.{k2}") or {}
+                raw = p.get("raw")
+                if raw is None and isinstance(v, str):
+                    raw = v  # a cell kept as printed text ("/", "—"): nothing reported
+                rows.append((report_id, k1, k2, _number(v), raw, p.get("page"), _json(p.get("bbox"))))
+        out[section] = rows
+    return out
+
+
+def _report_hash(report: dict, portal) -> str:
+    blob = json.dumps([report, portal], ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def load_report(db, sha256: str, report: dict, portal: str | None = None) -> int:
+    """Load one extraction of document ``sha256``: the report row, its facts, its checks and its
+    search tokens, replacing any earlier extraction of that document in one transaction. The
+    report keeps its ``id``, so corrections made to it survive re-extraction. Loading the same
+    extraction again changes nothing. Returns the report id."""
+    conn = db.conn
+    digest = _report_hash(report, portal)
+    with conn:
+        old = conn.execute(
+            "SELECT id, title, text, agency, portal, report_hash FROM reports WHERE sha256 = ?", (sha256,)).fetchone()
+        if old and old[5] == digest:
+            return old[0]
+        conn.execute("INSERT OR IGNORE INTO documents (sha256, format) VALUES (?, ?)", (sha256, report.get("format")))
+        if portal is None:
+            portal = old[4] if old else None
+        if portal is None:
+            r = conn.execute("SELECT portal FROM sources WHERE sha256 = ? AND portal IS NOT NULL "
+                             "ORDER BY fetched_at LIMIT 1", (sha256,)).fetchone()
+            portal = r[0] if r else None
+        _stub_portal(conn, portal)
+        region, level = None, None
+        if portal:
+            region, level = conn.execute("SELECT region_code, level FROM portals WHERE id = ?", (portal,)).fetchone()
+        err = report.get("error") or {}
+        checks = [c for c in (report.get("checks") or []) if isinstance(c, dict)]
+        row = {
+            "sha256": sha256, "portal": portal, "agency": report.get("agency"),
+            "region_code": _s(report.get("region_code")) or region, "level": report.get("level") or level,
+            "year": report.get("year"), "template": report.get("template"), "title": report.get("title"),
+            "published_date": report.get("published_date"), "format": report.get("format"),
+            "pages": report.get("pages"),
+            "status": report.get("status") or ("ok" if any(report.get(t) for t in FACT_SECTIONS) else "no_tables"),
+            "error_code": err.get("code"), "error_message": err.get("message"),
+            "partial": None if report.get("partial") is None else int(bool(report.get("partial"))),
+            "warnings": _json(report.get("warnings") or None), "notes": _json(report.get("notes")),
+            "failed_checks": sum(1 for c in checks if c.get("passed") is False),
+            "text": report.get("text"), "extractor_version": _s(report.get("extractor_version")),
+            "extracted_at": report.get("extracted_at") or _now(), "loaded_at": _now(), "report_hash": digest,
+        }
+        cols = list(row)
+        if old:
+            rid = old[0]
+            search.unindex_report(conn, rid, old[1], old[2], old[3])
+            conn.execute(f"UPDATE reports SET {', '.join(f'[{c}] = :{c}' for c in cols)} WHERE id = :id",
+                         {**row, "id": rid})
+            for table in FACT_SECTIONS:
+                conn.execute(f"DELETE FROM [{table}] WHERE report = ?", (rid,))
+            conn.execute("DELETE FROM checks WHERE report = ?", (rid,))
+        else:
+            cur = conn.execute(f"INSERT INTO reports ({', '.join(f'[{c}]' for c in cols)}) "
+                               f"VALUES ({', '.join(':' + c for c in cols)})", row)
+            rid = cur.lastrowid
+        for table, rows in fact_rows(report, rid).items():
+            k1, k2 = FACT_SECTIONS[table]
+            conn.executemany(f"INSERT OR REPLACE INTO [{table}] (report, [{k1}], [{k2}], value, raw, page, bbox) "
+                             "VALUES (?,?,?,?,?,?,?)", rows)
+        conn.executemany(
+            "INSERT INTO checks (report, code, [column], passed, detail) VALUES (?,?,?,?,?)",
+            [(rid, c.get("code"), c.get("column") or c.get("group"),
+              None if c.get("passed") is None else int(bool(c.get("passed"))), c.get("detail")) for c in checks])
+        search.index_report(conn, rid, row["title"], row["text"], row["agency"])
+    return rid
+
+
+# --------------------------------------------------------------------------- runs
+RUN_FIELDS = ("run_id", "flow", "status", "started_at", "finished_at", "duration_s", "extractor_version",
+              "portals_crawled", "requests", "bytes", "new_documents", "documents_processed", "reports_extracted",
+              "failed_checks", "cross_report_findings", "error_count", "failed_documents")
+
+
+def record_run(db, summary: dict) -> int:
+    """One row in ``runs`` (upsert on run_id); the whole summary is kept as JSON in ``summary``."""
+    row = {k: summary.get(k) for k in RUN_FIELDS}
+    if row["error_count"] is None and isinstance(summary.get("errors"), list):
+        row["error_count"] = len(summary["errors"])
+    blocked = summary.get("blocked_portals", summary.get("blocked"))
+    row["blocked"] = len(blocked) if isinstance(blocked, (list, tuple)) else blocked
+    row["summary"] = json.dumps(summary, ensure_ascii=False, default=str)
+    cols = list(row)
+    with db.conn:
+        if row["run_id"]:
+            updates = ", ".join(f"[{c}]=excluded.[{c}]" for c in cols if c != "run_id")
+            db.conn.execute(f"INSERT INTO runs ({', '.join(f'[{c}]' for c in cols)}) VALUES "
+                            f"({', '.join(':' + c for c in cols)}) ON CONFLICT(run_id) DO UPDATE SET {updates}", row)
+            return db.conn.execute("SELECT id FROM runs WHERE run_id = ?", (row["run_id"],)).fetchone()[0]
+        cur = db.conn.execute(f"INSERT INTO runs ({', '.join(f'[{c}]' for c in cols)}) VALUES "
+                              f"({', '.join(':' + c for c in cols)})", row)
+        return cur.lastrowid
+
+
+# --------------------------------------------------------------------------- corrections
+CORRECTABLE = {t: ks for t, ks in FACT_SECTIONS.items()}
+
+
+def add_correction(db, *, who: str, why: str, table: str, report: int, keys: str, value, at: str | None = None) -> int:
+    """Record a correction of one fact cell (``keys`` = "row.applicant", "group.outcome" or
+    "category.measure"). Nothing is overwritten: the ``*_corrected`` views apply the latest
+    correction per cell; the extracted value stays in the fact table."""
+    if table not in CORRECTABLE:
+        raise ValueError(f"corrections apply to {sorted(CORRECTABLE)}, not {table!r}")
+    if keys.count(".") != 1:
+        raise ValueError("keys must be 'key1.key2', e.g. 'new_received.total'")
+    if not who or not why:
+        raise ValueError("a correction needs who and why")
+    if db.conn.execute("SELECT 1 FROM reports WHERE id = ?", (report,)).fetchone() is None:
+        raise ValueError(f"no report {report}")
+    with db.conn:
+        cur = db.conn.execute(
+            "INSERT INTO corrections (who, at, why, table_name, report, keys, value) VALUES (?,?,?,?,?,?,?)",
+            (who, at or _now(), why, table, report, keys, value))
+    return cur.lastrowid
