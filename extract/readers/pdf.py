@@ -48,6 +48,7 @@ class _Frag:
     page_height: float
     rows: list[list[Cell]]
     xs: list[float]  # column left edges
+    end_page: int | None = None  # last page, once a continuation was joined
 
 
 def read_pdf(data: bytes, *, ocr: bool = True, time_budget: float = TIME_BUDGET) -> Document:
@@ -184,13 +185,15 @@ def _read_page(page, pno: int) -> tuple[list[_Frag], str, bool]:
     found = page.find_tables(table_settings=TABLE_SETTINGS)
     frags: list[_Frag] = []
     for t in found:
-        grid = t.extract(x_tolerance=1.5)  # text per cell; None where a merged cell covers the position
+        # text per cell; None where a merged cell covers the position. Rotated (btLr) text reads
+        # bottom to top; table.extract() does not take the finder's text_* settings by itself.
+        grid = t.extract(x_tolerance=1.5, char_dir_rotated="btt")
         cells = [r.cells for r in t.rows]
         if not grid:
             continue
         ncols = max(len(r) for r in grid)
         used_cols = [c for c in range(ncols) if any(c < len(r) and r[c] not in (None, "") for r in grid)]
-        if len(grid) < 2 or len(used_cols) < 2:
+        if len(used_cols) < 2:
             continue  # a box around prose (WPS draws one per line), not a table
         xs = _column_edges(cells, ncols)
         grid = _fill_orphans(page, t, grid, cells, xs)
@@ -306,52 +309,104 @@ def _clean_page_text(t: str) -> str:
 
 
 # --------------------------------------------------------------------------- split tables
-def _same_columns(a: _Frag, b: _Frag, tol: float = 4.0) -> bool:
-    if len(a.xs) != len(b.xs):
-        return False
-    pairs = [(x, y) for x, y in zip(a.xs, b.xs) if x >= 0 and y >= 0]
-    return bool(pairs) and all(abs(x - y) <= tol for x, y in pairs)
+def _column_map(prev: _Frag, f: _Frag, tol: float = 4.0) -> list[int] | None:
+    """Where each column of fragment ``f`` sits among ``prev``'s columns, when ``f`` continues
+    ``prev`` (its left edges are a subset of prev's, and the tables have the same width)."""
+    if abs(prev.bbox[0] - f.bbox[0]) > 3 * tol or abs(prev.bbox[2] - f.bbox[2]) > 3 * tol:
+        return None
+    known = [x for x in prev.xs]
+    out = []
+    for x in f.xs:
+        if x < 0:
+            out.append(-1)
+            continue
+        j = min(range(len(known)), key=lambda k: abs(known[k] - x) if known[k] >= 0 else 1e9)
+        if known[j] < 0 or abs(known[j] - x) > tol:
+            return None
+        out.append(j)
+    used = [j for j in out if j >= 0]
+    if len(used) != len(set(used)) or used != sorted(used):
+        return None
+    return out
 
 
-def _row_texts(row: list[Cell]) -> list[str]:
-    return [c.text for c in row]
+def _remap(rows: list[list[Cell]], cmap: list[int], width: int) -> list[list[Cell]]:
+    out = []
+    for row in rows:
+        page = next((c.page for c in row if c.page), None)
+        new = [Cell("", page=page) for _ in range(width)]
+        for i, c in enumerate(row):
+            j = cmap[i] if i < len(cmap) else -1
+            if j >= 0:
+                new[j] = c
+            elif c.text:  # a column we cannot place: keep the text in the nearest free slot
+                k = next((k for k in range(width) if not new[k].text), None)
+                if k is not None:
+                    new[k] = c
+        out.append(new)
+    return out
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s", "", s)
 
 
 def _join_fragments(frags: list[_Frag], doc: Document) -> list[_Frag]:
-    """A table continued on the next page: drop a repeated header, and glue a row that the page
-    break cut in two (the second part carries text but no numbers)."""
+    """A table continued on the next page: align its columns to the first part, drop a repeated
+    header, and glue back a row the page break cut in two (its second part carries label text
+    only — no numbers)."""
     out: list[_Frag] = []
     first_of_table: _Frag | None = None
     for f in frags:
         prev = out[-1] if out else None
-        cont = (prev is not None and f.page == prev.page + 1 and _same_columns(prev, f)
-                and f.bbox[1] < 0.25 * f.page_height and prev.bbox[3] > 0.6 * prev.page_height)
-        if not cont:
+        cmap = None
+        if (prev is not None and f.page == (prev.end_page or prev.page) + 1 and f.bbox[1] < 0.25 * f.page_height
+                and prev.bbox[3] > 0.6 * prev.page_height):
+            cmap = _column_map(prev, f)
+            if cmap is None:
+                # the first part may be the one missing column edges (only wide cells on it)
+                back = _column_map(f, prev)
+                if back is not None:
+                    prev.rows = _remap(prev.rows, back, len(f.xs))
+                    prev.xs = list(f.xs)
+                    cmap = list(range(len(f.xs)))
+        if cmap is None:
             out.append(f)
             first_of_table = f
             continue
-        rows = f.rows
-        # repeated header rows
+        width = len(prev.xs)
+        rows = f.rows if cmap == list(range(width)) else _remap(f.rows, cmap, width)
+        # repeated header rows: no numbers, every text already printed in the table's first rows
+        head_texts = {_norm(c.text) for r in (first_of_table.rows[:5] if first_of_table else []) for c in r if c.text}
         k = 0
-        head = first_of_table.rows if first_of_table else []
-        while k < len(rows) and k < len(head) and _row_texts(rows[k]) == _row_texts(head[k]) and \
-                not any(_has_digit(c.text) for c in rows[k]):
+        while k < len(rows) and k < 5:
+            texts = [_norm(c.text) for c in rows[k] if c.text]
+            if not texts or any(_has_digit(t) for t in texts) or not all(t in head_texts for t in texts):
+                break
             k += 1
         if k:
             doc.warnings.append(f"page {f.page}: {k} repeated table header row(s) dropped")
             rows = rows[k:]
-        # a row cut by the page break
+        # a row cut by the page break: the continuation has text only where the last row has labels
         if rows and prev.rows:
             last, first = prev.rows[-1], rows[0]
+            label_cols = {i for i, c in enumerate(last) if c.text and not _is_number(c.text)}
             if (len(last) == len(first) and any(_is_number(c.text) for c in last)
-                    and not any(_has_digit(c.text) for c in first)
-                    and all(not c.text or last[i].text for i, c in enumerate(first))):
+                    and any(c.text for c in first)
+                    and all(i in label_cols for i, c in enumerate(first) if c.text)
+                    # the number columns continue as their own (empty) cells, not under a span
+                    and all(first[i].bbox is not None and not first[i].text
+                            for i, c in enumerate(last) if _is_number(c.text))
+                    and not any(_is_number(c.text) for c in first)):
                 for i, c in enumerate(first):
                     if c.text:
                         last[i].text = clean_cell(last[i].text + "\n" + c.text)
                 rows = rows[1:]
                 doc.warnings.append(f"page {f.page}: a table row split by the page break was joined")
         prev.rows.extend(rows)
+        prev.bbox = f.bbox  # the table now ends on this page
+        prev.end_page = f.page
+        prev.page_height = f.page_height
     return out
 
 

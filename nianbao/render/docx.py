@@ -130,6 +130,19 @@ def add_table(doc, table: Table, *, vertical: str = "lines", repeat_header: bool
             _set_font(p.add_run(spec.text), TABLE_FONT, 10.5)
             if spec.vertical:
                 _text_direction(cell, vertical)
+    # Rotated headers do not grow their row: give such rows the height their text needs.
+    if vertical != "lines":
+        from docx.enum.table import WD_ROW_HEIGHT_RULE
+        from docx.shared import Pt
+
+        need: dict[int, float] = {}
+        for r, c, spec in placed(table):
+            if spec.vertical:
+                h = (len(spec.text) * 11.5 + 8) / spec.rowspan
+                need[r] = max(need.get(r, 0.0), h)
+        for r, h in need.items():
+            t.rows[r].height = Pt(h)
+            t.rows[r].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
     if repeat_header:
         header_rows = 3 if table.key in ("applications", "review_litigation") else 0
         for r in range(header_rows):
