@@ -1,0 +1,119 @@
+"""Downloader middlewares: per-portal host guard, per-portal counters, retries with backoff."""
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+from urllib.parse import urlsplit
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.response import response_status_message
+
+
+def host_of(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def is_private_host(url: str) -> bool:
+    """True for loopback / private / link-local / unspecified literal addresses and localhost."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_unspecified or ip.is_reserved
+
+
+def url_allowed(url: str, portal) -> str | None:
+    """None if ``portal`` may fetch ``url``, else the reason it may not."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return f"scheme {parts.scheme!r} not followed"
+    if host_of(url) not in portal.hosts:
+        return f"offsite host {host_of(url)!r}"
+    if is_private_host(url) and not portal.allow_private:
+        return f"private/loopback address {parts.hostname!r} refused"
+    return None
+
+
+class _WithCrawler:
+    @classmethod
+    def from_crawler(cls, crawler):
+        o = cls()
+        o.crawler = crawler
+        return o
+
+    @property
+    def spider(self):
+        return self.crawler.spider
+
+
+class PortalGuardMiddleware(_WithCrawler):
+    """Only the portal's registry hosts (+ attachment hosts), never private addresses on a real
+    portal (redirects included: they pass through here again), nothing once a portal is blocked."""
+
+    def process_request(self, request, spider=None):
+        spider = self.spider
+        pid = request.meta.get("portal")
+        if not pid or not hasattr(spider, "portals"):
+            return None
+        portal = spider.portals[pid]
+        if spider.is_blocked(pid):
+            raise IgnoreRequest(f"portal {pid} is blocked")
+        why = url_allowed(request.url, portal)
+        if why:
+            raise IgnoreRequest(why)
+        return None
+
+
+class PortalStatsMiddleware(_WithCrawler):
+    """Counts every attempt (retries too) and the bytes received, per portal."""
+
+    def process_request(self, request, spider=None):
+        spider = self.spider
+        pid = request.meta.get("portal")
+        if pid and hasattr(spider, "health"):
+            spider.health_for(pid)["requests"] += 1
+        return None
+
+    def process_response(self, request, response, spider=None):
+        spider = self.spider
+        pid = request.meta.get("portal")
+        if pid and hasattr(spider, "health"):
+            spider.health_for(pid)["bytes"] += len(response.body)
+        return response
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retry, waiting base * 2**(n-1) seconds (capped) before attempt n+1."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.base = settings.getfloat("RETRY_BACKOFF_BASE", 2.0)
+        self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+
+    async def _wait(self, request):
+        n = request.meta.get("retry_times", 1)
+        delay = min(self.cap, self.base * 2 ** max(0, n - 1))
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    async def process_response(self, request, response, spider=None):
+        if request.meta.get("dont_retry", False):
+            return response
+        if response.status in self.retry_http_codes:
+            new = self._retry(request, response_status_message(response.status))
+            if new is not None:
+                await self._wait(new)
+                return new
+        return response
+
+    async def process_exception(self, request, exception, spider=None):
+        if isinstance(exception, self.exceptions_to_retry) and not request.meta.get("dont_retry", False):
+            new = self._retry(request, exception)
+            if new is not None:
+                await self._wait(new)
+                return new
+        return None

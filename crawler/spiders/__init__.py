@@ -1,0 +1,1 @@
+"""One spider per CMS family (``scrapy list``): trs, hanweb, gdsite, snowflake, generic."""

@@ -1,0 +1,75 @@
+"""The content-addressed store and the crawler's incremental state (plain files, no SQLite).
+
+    store/sha256/<aa>/<bb>/<sha256>      write-once document bytes
+    crawl/state/<portal>.json            per-portal state: listing validators, done detail URLs,
+                                         fetched document URLs -> sha256
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+
+def store_rel(sha256: str) -> str:
+    return f"sha256/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
+class Store:
+    def __init__(self, data_dir: Path):
+        self.root = Path(data_dir) / "store"
+
+    def path(self, sha256: str) -> Path:
+        return self.root / store_rel(sha256)
+
+    def has(self, sha256: str) -> bool:
+        return self.path(sha256).exists()
+
+    def put(self, data: bytes) -> tuple[str, str, bool]:
+        """Store ``data``; returns (sha256, store_rel, new). Never overwrites."""
+        sha = hashlib.sha256(data).hexdigest()
+        dest = self.path(sha)
+        if dest.exists():
+            return sha, store_rel(sha), False
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            if dest.exists():  # another process won the race; same bytes by construction
+                os.unlink(tmp)
+                return sha, store_rel(sha), False
+            os.replace(tmp, dest)
+            os.chmod(dest, 0o444)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        return sha, store_rel(sha), True
+
+
+class PortalState:
+    """What one portal's earlier crawls learned. Saved atomically at the end of a crawl."""
+
+    def __init__(self, data_dir: Path, portal: str):
+        self.file = Path(data_dir) / "crawl" / "state" / f"{portal}.json"
+        try:
+            raw = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raw = {}
+        self.listings: dict[str, dict] = raw.get("listings", {})   # url -> {etag, last_modified}
+        self.details: dict[str, dict] = raw.get("details", {})     # detail url -> {done, docs}
+        self.documents: dict[str, str] = raw.get("documents", {})  # document url -> sha256
+
+    def save(self) -> None:
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        data = {"listings": self.listings, "details": self.details, "documents": self.documents}
+        fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=0, sort_keys=True)
+        os.replace(tmp, self.file)
+
+    def detail_done(self, url: str) -> bool:
+        return bool(self.details.get(url, {}).get("done"))
