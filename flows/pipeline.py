@@ -1,0 +1,508 @@
+"""The Prefect 3 flows: ``nightly``, ``backfill`` and ``reextract``.
+
+All three run the same tasks over a different slice::
+
+    registry ─► crawl batches (Scrapy subprocesses) ─► load manifests ─► pick documents
+             ─► extract (cached on sha256 + extractor version) ─► load reports (one writer)
+             ─► cross-report checks ─► run summary (archive ``runs`` row + markdown artifact)
+
+Safe to re-run: the crawl is incremental, manifests and reports load idempotently, and a
+document counts as done only once its report is in the archive — whatever a killed or missed
+run left behind is picked up by the next one. One bad document or portal never fails a run:
+it is recorded in the summary and the run goes on; the final state's message says how many failed.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterable
+
+import flows  # noqa: F401  (sets Prefect's environment before Prefect is imported)
+from flows import parts, progress, records, settings
+from nianbao.config import archive_path, data_dir
+
+from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.artifacts import create_markdown_artifact  # noqa: E402
+from prefect.futures import as_completed  # noqa: E402
+from prefect.states import Completed  # noqa: E402
+from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
+from prefect.tasks import exponential_backoff  # noqa: E402
+
+LOAD_BATCH = 20  # reports per writer task (each document is still its own transaction)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _portal_dict(p: Any) -> dict:
+    if isinstance(p, dict):
+        return dict(p)
+    if dataclasses.is_dataclass(p):
+        return dataclasses.asdict(p)
+    if hasattr(p, "model_dump"):
+        return p.model_dump()
+    return {k: v for k, v in vars(p).items() if not k.startswith("_")}
+
+
+def select_portals(registry: list, portals: Iterable[str] | None = None,
+                   regions: Iterable[str] | None = None) -> list[dict]:
+    """Registry entries by id and/or region-code prefix (``13`` = all of Hebei)."""
+    rows = [_portal_dict(p) for p in registry]
+    if portals:
+        wanted = set(portals)
+        unknown = wanted - {r["id"] for r in rows}
+        if unknown:
+            raise ValueError(f"unknown portal id(s): {', '.join(sorted(unknown))}")
+        rows = [r for r in rows if r["id"] in wanted]
+    if regions:
+        prefixes = tuple(str(x) for x in regions)
+        rows = [r for r in rows if str(r.get("region_code") or "").startswith(prefixes)
+                or (r.get("parent") or "") in prefixes]
+    return rows
+
+
+def batches(portals: list[dict], size: int) -> list[list[str]]:
+    """Portals grouped by CMS family, at most ``size`` per Scrapy subprocess."""
+    by_family: dict[str, list[str]] = {}
+    for p in portals:
+        by_family.setdefault(str(p.get("family") or ""), []).append(p["id"])
+    out: list[list[str]] = []
+    for ids in by_family.values():
+        out.extend(ids[i:i + size] for i in range(0, len(ids), max(1, size)))
+    return out
+
+
+def make_task_runner(name: str | None = None, workers: int | None = None):
+    """``thread`` (default): ThreadPoolTaskRunner. ``dask``: prefect-dask's DaskTaskRunner on a
+    local cluster of processes (extraction is CPU-bound; threads share one GIL)."""
+    name = (name or settings.runner_name()).lower()
+    workers = workers or settings.max_workers()
+    if name == "thread":
+        return ThreadPoolTaskRunner(max_workers=workers)
+    if name == "dask":
+        try:
+            from prefect_dask import DaskTaskRunner
+        except ImportError as exc:  # the dask extra is not installed
+            raise RuntimeError("--runner dask needs prefect-dask: pip install 'nianbao[dask]'") from exc
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
+                                              "dashboard_address": None, "processes": True})
+    raise ValueError(f"unknown task runner {name!r} (thread or dask)")
+
+
+def _retry_on_io(task, task_run, state) -> bool:
+    """Retry only what may go away: I/O trouble and timeouts, not a bug in the extractor."""
+    exc = state.data if isinstance(state.data, BaseException) else None
+    return isinstance(exc, (OSError, TimeoutError))
+
+
+# --- tasks ---------------------------------------------------------------------------------------
+
+@task(name="crawl-batch", retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=5),
+      retry_jitter_factor=0.5, tags=["crawl"])
+def crawl_batch(portal_ids: list[str], years: list[int] | None, full: bool, run_id: str) -> str:
+    """One Scrapy subprocess over a few portals. A retry writes a fresh run folder, so a
+    half-written manifest from the failed attempt is never appended to."""
+    from prefect.runtime import task_run
+
+    attempt = task_run.run_count or 1
+    rid = run_id if attempt <= 1 else f"{run_id}-r{attempt}"
+    return str(parts.crawl(list(portal_ids), years, full, rid, data_dir()))
+
+
+@task(name="extract-document", retries=2, retry_delay_seconds=[1, 5],
+      retry_condition_fn=_retry_on_io, tags=["extract"])
+def extract_document(sha256: str, store_rel: str | None, filename: str | None, version: str,
+                     refresh: bool = False) -> dict:
+    """Extract one stored document, or take the cached result for (sha256, extractor version).
+
+    The cache is ``extracted/<version>/<sha256>.json``, written atomically, so it survives a
+    killed process. Results that depend on this machine (OCR extra or LibreOffice missing,
+    timeouts) are kept aside in ``transient/`` and tried again later."""
+    cached = None if refresh else records.read_cached(sha256, version)
+    if cached is not None:
+        return {"sha256": sha256, "path": str(records.cache_path(sha256, version)),
+                "status": cached.get("status"), "cached": True}
+    data = records.store_path(sha256, {"store_path": store_rel} if store_rel else None).read_bytes()
+    report = parts.extract_bytes(data, filename)
+    report.setdefault("extractor_version", version)
+    transient = records.is_transient(report)
+    path = records.transient_path(sha256, version) if transient else records.cache_path(sha256, version)
+    records.write_json_atomic(path, report)
+    err = report.get("error") or {}
+    return {"sha256": sha256, "path": str(path), "status": report.get("status"), "cached": False,
+            "error_code": err.get("code")}
+
+
+@task(name="write-portals", tags=["sqlite-writer"])
+def write_portals(portals: list[dict]) -> int:
+    with records.archive_write_lock():
+        parts.load_portals(parts.open_archive(archive_path()), portals)
+    return len(portals)
+
+
+@task(name="write-manifests", tags=["sqlite-writer"])
+def write_manifests(run_dirs: list[str]) -> int:
+    """Load the manifests of crawl runs not yet in the archive, then mark them loaded."""
+    n = 0
+    with records.archive_write_lock():
+        db = parts.open_archive(archive_path())
+        for run_dir in run_dirs:
+            recs = records.manifest(Path(run_dir))
+            if recs:
+                parts.load_manifest(db, recs)
+                n += len(recs)
+            records.mark_runs_loaded([Path(run_dir).name])
+    return n
+
+
+@task(name="write-reports", tags=["sqlite-writer"])
+def write_reports(items: list[dict]) -> dict:
+    """Load extracted reports; each document is replaced atomically by the archive. A document
+    that fails to load is reported back, the others still load."""
+    loaded, failed, failed_checks = [], [], 0
+    with records.archive_write_lock():
+        db = parts.open_archive(archive_path())
+        for item in items:
+            try:
+                report = json.loads(Path(item["path"]).read_text(encoding="utf-8"))
+                parts.load_report(db, item["sha256"], report, item.get("portal"))
+            except Exception as exc:  # noqa: BLE001 — recorded, the batch goes on
+                failed.append({"sha256": item["sha256"], "kind": "load",
+                               "message": f"{type(exc).__name__}: {exc}"})
+                continue
+            loaded.append({"sha256": item["sha256"], "portal": item.get("portal"),
+                           "status": report.get("status"),
+                           "error_code": (report.get("error") or {}).get("code")})
+            failed_checks += sum(1 for c in report.get("checks") or [] if c.get("passed") is False)
+    return {"loaded": loaded, "failed": failed, "failed_checks": failed_checks}
+
+
+@task(name="cross-report-checks", tags=["sqlite-writer"])
+def write_cross_checks() -> int:
+    with records.archive_write_lock():
+        findings = parts.cross_report_checks(parts.open_archive(archive_path()))
+    if isinstance(findings, int):
+        return findings
+    if isinstance(findings, dict):
+        return int(findings.get("failed", findings.get("count", len(findings))))
+    try:
+        return sum(1 for f in findings if not (isinstance(f, dict) and f.get("passed") is True))
+    except TypeError:
+        return 0
+
+
+@task(name="write-run", tags=["sqlite-writer"])
+def write_run(summary: dict) -> None:
+    with records.archive_write_lock():
+        parts.record_run(parts.open_archive(archive_path()), summary)
+
+
+# --- choosing documents --------------------------------------------------------------------------
+
+def _where_terms(where: str) -> list[tuple[str, str]]:
+    terms = []
+    for raw in (where or "outdated").split(","):
+        raw = raw.strip()
+        if not raw:
+            continue
+        key, _, value = raw.partition(":")
+        key = key.strip().lower()
+        if key not in {"all", "outdated", "failed", "portal", "year", "version", "sha"}:
+            raise ValueError(f"unknown reextract filter {raw!r}: use all, outdated, failed, "
+                             "portal:<id>, year:<yyyy>, version:<v>, sha:<prefix> (comma = and)")
+        if key in {"portal", "year", "version", "sha"} and not value:
+            raise ValueError(f"{key}: needs a value, e.g. {key}:…")
+        terms.append((key, value.strip()))
+    return terms
+
+
+def select_documents(index: dict[str, dict], state: dict[str, dict], *, mode: str,
+                     version: str, portals: set[str] | None = None, where: str | None = None) -> list[str]:
+    """Which documents to extract.
+
+    ``mode="pending"``: every document seen by any crawl that has no report in the archive yet
+    (so a killed or missed run is caught up). ``mode="where"``: a re-extract filter over all
+    stored documents: ``all``, ``outdated`` (extracted by another extractor version),
+    ``failed`` (status error or needs_ocr), ``portal:<id>``, ``year:<yyyy>``, ``version:<v>``,
+    ``sha:<prefix>``; terms joined by commas must all hold."""
+    shas = sorted(set(index) | set(state))
+    if mode == "pending":
+        out = [s for s in shas if s in index and s not in state]
+        if portals is not None:
+            out = [s for s in out if index[s].get("portal") in portals]
+        return out
+    terms = _where_terms(where or "outdated")
+
+    def keep(sha: str) -> bool:
+        rec, st = index.get(sha, {}), state.get(sha, {})
+        for key, value in terms:
+            if key == "outdated" and st.get("extractor_version") == version:
+                return False
+            if key == "failed" and st.get("status") not in {"error", "needs_ocr"}:
+                return False
+            if key == "portal" and (st.get("portal") or rec.get("portal")) != value:
+                return False
+            if key == "year":
+                year = st.get("year") or rec.get("year_hint")
+                if str(year) != value:
+                    return False
+            if key == "version" and str(st.get("extractor_version")) != value:
+                return False
+            if key == "sha" and not sha.startswith(value.lower()):
+                return False
+        return True
+
+    return [s for s in shas if keep(s)]
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+def _run_id(kind: str) -> str:
+    from prefect.runtime import flow_run
+
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    fr = str(flow_run.id or "local")[:8]
+    return f"{stamp}-{kind}-{fr}"
+
+
+def _run(kind: str, parameters: dict, *, registry: str | None, portals: list[str] | None,
+         regions: list[str] | None, years: list[int] | None, full: bool, crawl: bool,
+         where: str | None = None, refresh: bool = False):
+    logger = get_run_logger()
+    t0 = time.monotonic()
+    started = _now()
+    run_id = _run_id(kind)
+    version = parts.extractor_version()
+    if registry:
+        os.environ["NIANBAO_REGISTRY"] = str(Path(registry).resolve())
+    errors: list[dict] = []
+    blocked: list[dict] = []
+    health_rows: list[dict] = []
+    failed_portals: set[str] = set()
+
+    # 1. the registry, the slice, the portals table
+    chosen = select_portals(parts.load_registry(registry), portals, regions) if crawl else []
+    if crawl and chosen:
+        write_portals(chosen)
+
+    # 2. crawl: one Scrapy subprocess per batch; a failed batch fails only its portals
+    this_runs: list[str] = []
+    if crawl and chosen:
+        groups = batches(chosen, settings.crawl_batch_size())
+        delay = settings.retry_delay()
+        crawl_task = crawl_batch.with_options(retry_delay_seconds=[delay, 2 * delay, 4 * delay][:2])
+        futures = [crawl_task.submit(ids, years, full, f"{run_id}-{i:03d}") for i, ids in enumerate(groups)]
+        singles = []
+        with progress.bar("crawling", total=len(chosen)) as advance:
+            for i, (fut, ids) in enumerate(zip(futures, groups)):
+                fut.wait()
+                if fut.state.is_completed():
+                    this_runs.append(fut.state.result())
+                    advance(len(ids))
+                elif len(ids) > 1:
+                    # isolate the bad portal: each portal of a failed batch gets its own subprocess
+                    logger.warning("crawl batch %s failed, retrying its portals one by one", ", ".join(ids))
+                    singles += [(crawl_task.with_options(retries=0).submit([pid], years, full, f"{run_id}-{i:03d}-{pid}"), [pid])
+                                for pid in ids]
+                else:
+                    singles.append((fut, ids))
+            for fut, ids in singles:
+                fut.wait()
+                if fut.state.is_completed():
+                    this_runs.append(fut.state.result())
+                else:
+                    msg = str(fut.state.message or fut.state.name)
+                    failed_portals.update(ids)
+                    errors.extend({"portal": pid, "kind": "crawl", "message": msg} for pid in ids)
+                    logger.warning("crawl of %s failed: %s", ", ".join(ids), msg)
+                advance(len(ids))
+        for rd in this_runs:
+            for h in records.health(Path(rd)):
+                health_rows.append(h)
+                for e in h.get("errors") or []:
+                    errors.append({"portal": h.get("portal"), "kind": e.get("kind") or "crawl",
+                                   "message": e.get("message"), "url": e.get("url")})
+                if h.get("blocked"):
+                    blocked.append({"portal": h.get("portal"), **h["blocked"]})
+
+    # 3. manifests: this run's and any earlier run's that never made it into the archive
+    done = records.loaded_runs()
+    unloaded = [str(p) for p in records.all_run_dirs() if p.name not in done]
+    if unloaded:
+        write_manifests(unloaded)
+
+    # 4. which documents
+    index = records.document_index()
+    state = parts.report_state(parts.open_archive(archive_path()))
+    if crawl:
+        scope = {p["id"] for p in chosen} if (portals or regions) else None
+        todo = select_documents(index, state, mode="pending", version=version, portals=scope)
+    else:
+        todo = select_documents(index, state, mode="where", version=version, where=where)
+
+    # 5. extract (parallel, cached) and load (one writer, in small batches as results arrive)
+    loaded: list[dict] = []
+    failed_docs: list[dict] = []
+    failed_checks = 0
+    futures = {}
+    for sha in todo:
+        rec = index.get(sha, {})
+        futures[extract_document.submit(sha, rec.get("store_path"), records.filename_for(rec),
+                                        version, refresh)] = sha
+    pending: list[dict] = []
+
+    def flush():
+        nonlocal failed_checks
+        if pending:
+            out = write_reports(list(pending))
+            loaded.extend(out["loaded"])
+            failed_docs.extend(out["failed"])
+            failed_checks += out["failed_checks"]
+            pending.clear()
+
+    with progress.bar("extracting", total=len(futures)) as advance:
+        for fut in as_completed(list(futures)):
+            sha = futures[fut]
+            fut.wait()
+            if fut.state.is_completed():
+                meta = fut.state.result()
+                portal = (state.get(sha) or {}).get("portal") or index.get(sha, {}).get("portal")
+                pending.append({"sha256": sha, "path": meta["path"], "portal": portal})
+                if len(pending) >= LOAD_BATCH:
+                    flush()
+            else:
+                failed_docs.append({"sha256": sha, "portal": index.get(sha, {}).get("portal"),
+                                    "kind": "extract", "message": str(fut.state.message or fut.state.name)})
+            advance(1)
+        flush()
+
+    # 6. checks across reports (上年结转 continuity, missing years)
+    cross_failed = write_cross_checks() if (loaded or crawl) else 0
+
+    # 7. summary
+    statuses = Counter(r.get("status") or "unknown" for r in loaded)
+    doc_errors = [{"sha256": r["sha256"], "portal": r.get("portal"), "kind": "extract",
+                   "message": r.get("error_code") or r.get("status")}
+                  for r in loaded if r.get("status") in {"error", "needs_ocr"}]
+    summary = {
+        "run_id": run_id,
+        "flow": kind,
+        "parameters": parameters,
+        "started_at": started,
+        "finished_at": _now(),
+        "duration_s": round(time.monotonic() - t0, 2),
+        "extractor_version": version,
+        "portals_crawled": len({h.get("portal") for h in health_rows}) if crawl else 0,
+        "requests": sum(int(h.get("requests") or 0) for h in health_rows),
+        "bytes": sum(int(h.get("bytes") or 0) for h in health_rows),
+        "new_documents": sum(int(h.get("new_documents") or 0) for h in health_rows),
+        "documents_processed": len(todo),
+        "reports_extracted": statuses.get("ok", 0),
+        "reports_by_status": dict(statuses),
+        "failed_checks": failed_checks,
+        "cross_report_findings": cross_failed,
+        "errors": errors + failed_docs + doc_errors,
+        "error_count": len(errors) + len(failed_docs) + len(doc_errors),
+        "blocked_portals": blocked,
+        "failed_portals": sorted(failed_portals),
+        "failed_documents": len(failed_docs),
+    }
+    summary["status"] = "ok" if not (failed_portals or failed_docs) else "partial"
+    try:
+        write_run(summary)
+    except Exception as exc:  # noqa: BLE001 — the run itself still counts
+        logger.error("could not record the run: %s", exc)
+    try:
+        create_markdown_artifact(key=f"{kind}-summary", markdown=summary_markdown(summary),
+                                 description=f"nianbao {kind} run {run_id}")
+    except Exception as exc:  # noqa: BLE001
+        logger.warning("could not create the summary artifact: %s", exc)
+    return Completed(message=state_message(summary), data=summary)
+
+
+def state_message(s: dict) -> str:
+    parts_ = [f"{s['documents_processed']} documents processed, {s['reports_extracted']} reports with tables"]
+    if s["failed_documents"] or s["failed_portals"]:
+        parts_.append(f"{s['failed_documents']} documents and {len(s['failed_portals'])} portals failed")
+    if s["blocked_portals"]:
+        parts_.append(f"{len(s['blocked_portals'])} portals blocked")
+    return "; ".join(parts_)
+
+
+def summary_markdown(s: dict) -> str:
+    lines = [
+        f"# nianbao {s['flow']} run `{s['run_id']}`", "",
+        f"{s['started_at']} → {s['finished_at']} ({s['duration_s']} s), extractor {s['extractor_version']}", "",
+        "| | |", "|---|---|",
+        f"| portals crawled | {s['portals_crawled']} |",
+        f"| requests | {s['requests']} |",
+        f"| new documents | {s['new_documents']} |",
+        f"| documents processed | {s['documents_processed']} |",
+        f"| reports extracted (tables found) | {s['reports_extracted']} |",
+        f"| by status | {', '.join(f'{k}: {v}' for k, v in sorted(s['reports_by_status'].items())) or '—'} |",
+        f"| failed checks (in these reports) | {s['failed_checks']} |",
+        f"| cross-report findings | {s['cross_report_findings']} |",
+        f"| errors | {s['error_count']} |",
+        f"| blocked portals | {', '.join(b['portal'] + ' (' + str(b.get('kind')) + ')' for b in s['blocked_portals']) or '—'} |",
+        f"| failed portals | {', '.join(s['failed_portals']) or '—'} |",
+    ]
+    if s["errors"]:
+        lines += ["", "## Errors", "", "| where | kind | message |", "|---|---|---|"]
+        for e in s["errors"][:50]:
+            where = e.get("portal") or ""
+            if e.get("sha256"):
+                where += f" {e['sha256'][:12]}"
+            msg = str(e.get("message") or "").replace("|", "\\|").replace("\n", " ")[:200]
+            lines.append(f"| {where} | {e.get('kind')} | {msg} |")
+        if len(s["errors"]) > 50:
+            lines.append(f"| … | | {len(s['errors']) - 50} more |")
+    return "\n".join(lines) + "\n"
+
+
+# --- flows ---------------------------------------------------------------------------------------
+
+@flow(name="nightly", task_runner=ThreadPoolTaskRunner(max_workers=settings.max_workers()),
+      log_prints=False, validate_parameters=True)
+def nightly(registry: str | None = None, years: list[int] | None = None) -> dict:
+    """Crawl every registry portal incrementally, extract the new documents, load them, run the
+    cross-report checks and record a run summary. Safe to re-run; a missed night is caught up."""
+    return _run("nightly", {"registry": registry, "years": years}, registry=registry, portals=None,
+                regions=None, years=years, full=False, crawl=True)
+
+
+@flow(name="backfill", task_runner=ThreadPoolTaskRunner(max_workers=settings.max_workers()),
+      log_prints=False, validate_parameters=True)
+def backfill(portals: list[str] | None = None, years: list[int] | None = None,
+             regions: list[str] | None = None, full: bool = False, registry: str | None = None) -> dict:
+    """The nightly tasks over a slice: some portals, some years, some regions (region-code
+    prefixes). ``full=True`` ignores the crawler's incremental state and re-walks the listings."""
+    return _run("backfill", {"portals": portals, "years": years, "regions": regions, "full": full,
+                             "registry": registry},
+                registry=registry, portals=portals, regions=regions, years=years, full=full, crawl=True)
+
+
+@flow(name="reextract", task_runner=ThreadPoolTaskRunner(max_workers=settings.max_workers()),
+      log_prints=False, validate_parameters=True)
+def reextract(where: str = "outdated", refresh: bool = False) -> dict:
+    """Run the current extractor over stored documents (no fetching). ``where``: ``outdated``
+    (extracted by another extractor version, the default), ``all``, ``failed``, ``portal:<id>``,
+    ``year:<yyyy>``, ``version:<v>``, ``sha:<prefix>``; comma-separated terms must all hold.
+    ``refresh=True`` ignores the extraction cache."""
+    _where_terms(where)  # fail fast on a bad filter
+    return _run("reextract", {"where": where, "refresh": refresh}, registry=None, portals=None,
+                regions=None, years=None, full=False, crawl=False, where=where, refresh=refresh)
+
+
+FLOWS = {"nightly": nightly, "backfill": backfill, "reextract": reextract}
+
+
+def with_runner(f, runner: str | None = None, workers: int | None = None):
+    return f.with_options(task_runner=make_task_runner(runner, workers))
