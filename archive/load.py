@@ -233,6 +233,10 @@ def load_report(db, sha256: str, report: dict, portal: str | None = None) -> int
         if portal:
             region, level = conn.execute("SELECT region_code, level FROM portals WHERE id = ?", (portal,)).fetchone()
         err = report.get("error") or {}
+        if "checks" not in report and any(report.get(t) for t in FACT_SECTIONS):
+            from extract.template import run_checks  # an extraction without checks: evaluate them here
+
+            report = {**report, "checks": run_checks(report)}
         checks = [c for c in (report.get("checks") or []) if isinstance(c, dict)]
         row = {
             "sha256": sha256, "portal": portal, "agency": report.get("agency"),
