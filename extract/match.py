@@ -1,0 +1,370 @@
+"""Document rows -> the contract's tables 二/三/四, driven by extract/template.py.
+
+    match_document(doc) -> {"template", "active_disclosure", "applications",
+                             "review_litigation", "provenance", "warnings"}
+
+Rows are read as ``[label cells…, value cells…]`` (``extract.rows.split_row``). A section
+heading, a block label (第二十条…), a table-三 row label or the 行政复议/行政诉讼 header moves
+the reader into a table; inside it each row label is matched against the template's labels
+(and synonyms) after normalisation (``extract.labels``). The template is decided by votes
+from the table headers and row labels, never from the year. Tables and rows that the
+document does not show are absent; rows whose values are cut short are left out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extract import template as T
+from extract.document import Cell, Document
+from extract.labels import (
+    application_row_cores,
+    category_cores,
+    core,
+    find_measures,
+    group_prefixes,
+    label_matches,
+    norm,
+    review_group_of,
+    section_of,
+)
+from extract.rows import split_row
+from extract.values import Value, is_blank, parse_cell, value_for
+
+APP_KEYS = [r.key for r in T.ALL_APPLICATION_ROWS]
+COLUMNS = [c.key for c in T.APPLICANT_COLUMNS]
+GROUPS = [g.key for g in T.REVIEW_GROUPS]
+OUTCOMES = [o.key for o in T.REVIEW_OUTCOMES]
+
+
+@dataclass
+class RowView:
+    labels: list[Cell]
+    values: list[Cell]
+
+    @property
+    def label_texts(self) -> list[str]:
+        return [c.text for c in self.labels]
+
+    @property
+    def label(self) -> str:
+        return "".join(self.label_texts)
+
+    @property
+    def has_values(self) -> bool:
+        return any(not is_blank(c.text) for c in self.values)
+
+
+def views(rows: list[list[Cell]]) -> list[RowView]:
+    out: list[RowView] = []
+    for row in rows:
+        texts = [c.text or "" for c in row]
+        li, vi = split_row(texts)
+        v = RowView([row[i] for i in li], [row[i] for i in vi])
+        if not v.labels and not v.has_values:
+            continue
+        # values alone under a label alone: a label wrapped onto its own line/row
+        if not v.labels and out and out[-1].labels and not out[-1].has_values and section_of(out[-1].label) is None:
+            out[-1].values.extend(v.values)
+            continue
+        out.append(v)
+    return out
+
+
+def fit(values: list[Cell], n: int) -> list[Cell] | None:
+    """Exactly ``n`` cells: padding blanks dropped at the end, then at the start."""
+    vals = list(values)
+    while len(vals) > n and is_blank(vals[-1].text):
+        vals.pop()
+    while len(vals) > n and is_blank(vals[0].text):
+        vals.pop(0)
+    return vals if len(vals) == n else None
+
+
+@dataclass
+class _State:
+    section: str | None = None
+    header: list | None = None  # find_measures() of the last table-二 header
+    t2_rows: list = field(default_factory=list)  # (row view, header)
+    apps: dict = field(default_factory=dict)  # key -> list[Cell]
+    app_header: str = ""
+    last_app: int = -1
+    review: dict = field(default_factory=dict)  # group -> list[Cell]
+    review_stream: list = field(default_factory=list)
+    review_done: bool = False
+    votes: dict = field(default_factory=lambda: {t: 0 for t in T.TEMPLATES})
+    warnings: list = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- label matching
+def _strip_groups(n: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for g in group_prefixes():
+            if n.startswith(g) and len(n) > len(g):
+                n = n[len(g):]
+                changed = True
+    return n
+
+
+def match_app_row(texts: list[str], last: int) -> str | None:
+    for i in range(len(texts)):
+        n = _strip_groups(norm("".join(texts[i:])))
+        c = core(n)
+        hits = []
+        for key, cores, generic in application_row_cores():
+            if label_matches(c, cores, fuzzy=not generic):
+                hits.append((key, generic))
+        if not hits:
+            continue
+        ordered = sorted(hits, key=lambda h: (APP_KEYS.index(h[0]) <= last, APP_KEYS.index(h[0])))
+        for key, generic in ordered:
+            idx = APP_KEYS.index(key)
+            if generic:
+                # 其他 / 总计 mean a table-三 row only in their place in the table
+                if key == "other_other" and last < APP_KEYS.index("rejected_petition"):
+                    continue
+                if key == "results_total" and last < APP_KEYS.index("granted"):
+                    continue
+            if idx <= last and not generic and key != "other_handling":
+                # a row seen again (repeated header on a new page, a second copy): keep going
+                return key
+            return key
+    return None
+
+
+def match_category(texts: list[str]) -> dict[str, str]:
+    """{template: category key} for a table-二 row label."""
+    out: dict[str, str] = {}
+    for i in range(len(texts) - 1, -1, -1):
+        c = core(texts[i])
+        for tmpl, cats in category_cores().items():
+            for key, cores in cats.items():
+                if label_matches(c, cores, fuzzy=len(c) >= 6):
+                    out.setdefault(tmpl, key)
+        if out:
+            return out
+    return out
+
+
+def _vote_measures(st: _State, found) -> None:
+    for _pos, _lab, keys, prim in found:
+        for tmpl in keys:
+            st.votes[tmpl] += 2 if prim.get(tmpl) else 1
+
+
+def _vote_category(st: _State, texts: list[str], cats: dict[str, str], nvalues: int) -> None:
+    for tmpl in T.TEMPLATES:
+        if tmpl not in cats:
+            continue
+        cat = next(c for c in T.categories(tmpl) if c.key == cats[tmpl])
+        c = core(texts[-1])
+        if c == core(cat.label) and all(
+            core(x) != c for other in T.TEMPLATES if other != tmpl for oc in T.categories(other) for x in (oc.label,)
+        ):
+            st.votes[tmpl] += 2 if len(cats) == 1 else 1
+    counts = {t: len(next(c for c in T.categories(t) if c.key == cats[t]).measures) for t in cats}
+    fits = [t for t, n in counts.items() if n == nvalues]
+    if len(fits) == 1 and len(counts) > 1:
+        st.votes[fits[0]] += 1
+
+
+# --------------------------------------------------------------------------- the walk
+def _enter(st: _State, section: str) -> None:
+    st.section = section
+    if section != "active_disclosure":
+        st.header = None
+
+
+def _handle_review(st: _State, v: RowView) -> None:
+    if st.review_done:
+        return
+    g = review_group_of(v.label) if v.labels else None
+    if g and v.has_values:
+        vals = fit(v.values, len(OUTCOMES))
+        if vals is not None:
+            st.review[g] = vals
+            return
+    if v.has_values:
+        st.review_stream.extend(v.values)
+        if len([c for c in st.review_stream]) >= 15:
+            st.review_done = True
+
+
+def walk(rows: list[RowView]) -> _State:
+    st = _State()
+    for v in rows:
+        texts = v.label_texts
+        label = v.label
+        # table 三 rows first: '四、结转下年度继续办理' and '三、本年度办理结果' look like headings
+        if texts:
+            strict = st.section == "applications"
+            key = match_app_row(texts, st.last_app) if (strict or v.has_values) else None
+            if key and not strict:
+                # outside table 三 only an unambiguous, numbered row label opens it
+                generic = next(g for k, _c, g in application_row_cores() if k == key)
+                if generic or key not in ("new_received", "carried_over"):
+                    key = None
+            if key:
+                _enter(st, "applications")
+                if v.has_values:
+                    n = 7
+                    if len(fit(v.values, 6) or []) == 6 and st.app_header and "总计" not in st.app_header \
+                            and "合计" not in st.app_header and "自然人" in st.app_header:
+                        n = 6
+                    vals = fit(v.values, n)
+                    if vals is None:
+                        st.warnings.append(f"applications.{key}: {len(v.values)} cells where {n} expected; row left out")
+                    elif key not in st.apps:
+                        st.apps[key] = vals
+                    st.last_app = max(st.last_app, APP_KEYS.index(key))
+                continue
+            sec = section_of(label) if not v.has_values else None
+            if sec:
+                if sec == "end":
+                    st.section = None
+                else:
+                    _enter(st, sec)
+                continue
+            n = norm(label)
+            if n.startswith("第二十条") and len(n) < 20:
+                _enter(st, "active_disclosure")
+                continue
+            if not v.has_values and ("行政复议" in n and "行政诉讼" in n) and len(n) < 200:
+                _enter(st, "review_litigation")
+                continue
+        if st.section == "active_disclosure" or (st.header and st.section is None):
+            if texts:
+                cats = match_category(texts)
+                if cats and v.has_values:
+                    _vote_category(st, texts, cats, len([c for c in v.values if not is_blank(c.text)]))
+                    st.t2_rows.append((v, cats, st.header))
+                    continue
+                if cats:
+                    continue
+                found = find_measures(label)
+                if found and not v.has_values:
+                    st.header = found
+                    _vote_measures(st, found)
+                    st.section = "active_disclosure"
+                    continue
+        elif st.section == "applications":
+            if texts and not v.has_values:
+                st.app_header += norm(label)
+        elif st.section == "review_litigation":
+            _handle_review(st, v)
+        elif texts and not v.has_values and norm(label).startswith("信息内容"):
+            found = find_measures(label)
+            if found:
+                st.header = found
+                _vote_measures(st, found)
+                st.section = "active_disclosure"
+    return st
+
+
+def decide_template(st: _State) -> str | None:
+    apps = st.apps
+    if any(k in apps for k in ("other_no_correction", "other_unpaid_fee", "other_other")):
+        st.votes["2021"] += 2
+    if "other_handling" in apps:
+        st.votes["2019"] += 1
+    v21, v19 = st.votes["2021"], st.votes["2019"]
+    if v21 == v19:
+        return None
+    return "2021" if v21 > v19 else "2019"
+
+
+def _record(out: dict, prov: dict, warnings: list, path: str, cell: Cell, measure: str | None) -> None:
+    parsed: Value | None = parse_cell(cell.text)
+    if parsed is None:
+        parsed = Value(None, raw=cell.text, unreadable=True)
+    value, warns = value_for(measure, parsed)
+    warnings.extend(f"{path}: {w}" for w in warns)
+    if parsed.unreadable and not is_blank(cell.text):
+        warnings.append(f"{path}: unreadable number {cell.text!r} recorded as null")
+    table, row, col = path.split(".")
+    out.setdefault(row, {})[col] = value
+    p = dict(cell.provenance())
+    p["raw"] = cell.text
+    if parsed.unit:
+        p["unit"] = parsed.unit
+    if parsed.sign in ("增", "减"):
+        p["sign"] = parsed.sign
+    if parsed.note:
+        p["note"] = parsed.note
+    prov[path] = p
+
+
+def match_rows(rows: list[list[Cell]]) -> dict:
+    st = walk(views(rows))
+    template = decide_template(st)
+    prov: dict = {}
+    warnings = list(st.warnings)
+    result: dict = {"template": template}
+
+    # table 二
+    ad: dict = {}
+    if template and st.t2_rows:
+        for v, cats, header in st.t2_rows:
+            cat_key = cats.get(template)
+            if cat_key is None or cat_key in ad:
+                continue
+            cat = next(c for c in T.categories(template) if c.key == cat_key)
+            measures = [m.key for m in cat.measures]
+            chosen = None
+            if header:
+                hk = [keys.get(template) for _p, _l, keys, _pr in header]
+                if hk and all(k in measures for k in hk) and len(set(hk)) == len(hk):
+                    vals = fit(v.values, len(hk))
+                    if vals is not None:
+                        chosen = list(zip(hk, vals))
+            if chosen is None:
+                vals = fit(v.values, len(measures))
+                if vals is not None:
+                    chosen = list(zip(measures, vals))
+            if chosen is None:
+                warnings.append(f"active_disclosure.{cat_key}: {len(v.values)} cells where {len(measures)} expected; row left out")
+                continue
+            for mkey, cell in chosen:
+                _record(ad, prov, warnings, f"active_disclosure.{cat_key}.{mkey}", cell, mkey)
+        order = [c.key for c in T.categories(template)]
+        ad = {k: {m.key: ad[k][m.key] for m in next(c for c in T.categories(template) if c.key == k).measures if m.key in ad[k]}
+              for k in order if k in ad}
+    if ad:
+        result["active_disclosure"] = ad
+
+    # table 三
+    apps: dict = {}
+    for key in APP_KEYS:
+        if key not in st.apps:
+            continue
+        cells = st.apps[key]
+        cols = COLUMNS if len(cells) == 7 else COLUMNS[:-1]
+        for col, cell in zip(cols, cells):
+            _record(apps, prov, warnings, f"applications.{key}.{col}", cell, None)
+    if apps:
+        result["applications"] = apps
+
+    # table 四
+    rl: dict = {}
+    if st.review and len(st.review) == len(GROUPS):
+        for g in GROUPS:
+            for o, cell in zip(OUTCOMES, st.review[g]):
+                _record(rl, prov, warnings, f"review_litigation.{g}.{o}", cell, None)
+    elif st.review_stream:
+        vals = fit(st.review_stream, 15)
+        if vals is None:
+            warnings.append(f"review_litigation: {len(st.review_stream)} cells where 15 expected; table left out")
+        else:
+            for i, cell in enumerate(vals):
+                _record(rl, prov, warnings, f"review_litigation.{GROUPS[i // 5]}.{OUTCOMES[i % 5]}", cell, None)
+    if rl:
+        result["review_litigation"] = rl
+
+    result["provenance"] = prov
+    result["warnings"] = warnings
+    return result
+
+
+def match_document(doc: Document) -> dict:
+    return match_rows(doc.rows)
