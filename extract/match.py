@@ -230,8 +230,9 @@ def walk(rows: list[RowView]) -> _State:
             if n.startswith("第二十条") and len(n) < 20:
                 _enter(st, "active_disclosure")
                 continue
-            if not v.has_values and ("行政复议" in n and "行政诉讼" in n) and len(n) < 200:
+            if "行政复议" in n and "行政诉讼" in n and len(n) < 300 and st.section != "review_litigation":
                 _enter(st, "review_litigation")
+                _handle_review(st, v)
                 continue
         if st.section == "active_disclosure" or (st.header and st.section is None):
             if texts:

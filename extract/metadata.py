@@ -24,7 +24,8 @@ from extract.labels import strip_glosses
 _CJK = r"\u4e00-\u9fff"
 _YEAR = r"((?:19|20)\d{2})"
 _TITLE_TAIL = re.compile(r"(?:年度?|年).{0,30}?(?:信息公开|政务公开|信息公开).{0,16}?报告(?:[(（][^()（）]{1,8}[)）])?$")
-_TITLE_PREFIX = re.compile(r"^(?:Page\s*\d+\s*[-–—]\s*|标\s*题|標\s*題|名\s*称|名\s*稱)[:：\s]*", re.I)
+_G = r"(?:[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）])?"
+_TITLE_PREFIX = re.compile(rf"^(?:Page\s*\d+\s*[-–—]\s*|[标標]{_G}\s*[题題]{_G}|名{_G}\s*[称稱]{_G}|文件名称|报告名称)[:：\s]*", re.I)
 _SENTENCE_PUNCT = re.compile(r"[，,。；;！？：:]")
 _ORG_SUFFIX = r"(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|办事处|管理委员会|管委会|局|厅|委|署|院|中心|政府)"
 _PLACE_END = ("省", "市", "县", "区", "镇", "乡", "街道", "州", "旗", "盟")
@@ -114,16 +115,17 @@ def _expand_place(name: str, text: str) -> str:
 
 
 def _strip_office(name: str) -> str:
-    """'桃江县审计局办公室' -> '桃江县审计局' (an internal office of the body that reports)."""
-    while True:
-        m = _OFFICE_UNITS.search(name)
+    """'桃江县审计局办公室' -> '桃江县审计局'; '丽水市人民政府办公室政府信息公开中心' ->
+    '丽水市人民政府' (internal offices of the body that reports)."""
+    cand = name
+    for _ in range(3):
+        m = _OFFICE_UNITS.search(cand)
         if not m:
-            return name
-        rest = name[: m.start()]
-        if rest.endswith(_DEPT_END) and len(rest) >= 4:
-            name = rest
-        else:
-            return name
+            break
+        cand = cand[: m.start()]
+        if len(cand) >= 4 and cand.endswith(_DEPT_END):
+            return cand
+    return name
 
 
 _NAME = rf"[{_CJK}()（）]{{2,40}}?"
@@ -144,9 +146,9 @@ _SELF_SUFFIX = {"局": ("局",), "委": ("委员会", "委"), "办": ("办公室
 def _valid_name(name: str | None) -> bool:
     if not name or len(name) < 2:
         return False
-    if name.startswith(("本", "我", "该", "各", "全")):
+    if name.startswith(("本", "我", "该", "各", "全")) or re.search(r"关于|做好|印发|通知|要求|工作", name):
         return False
-    return True
+    return bool(re.search(_ORG_SUFFIX + "$", name)) or name.endswith(_PLACE_END) or name.endswith((")", "）"))
 
 
 def _fix_name(name: str) -> str:

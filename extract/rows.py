@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from extract.document import Cell
-from extract.labels import starts_row
+from extract.labels import section_of, starts_row
 from extract.values import is_blank, is_value
 
 PIPE, LINE, SPACE = "pipe", "line", "space"
@@ -100,7 +100,7 @@ def regroup(frags: list[Frag]) -> list[list[Frag]]:
         if not cur.labels:
             cur.labels.append(f)
             continue
-        if starts_row(f.text):
+        if starts_row(f.text) or section_of(cur.labels[-1].text) is not None:
             close()
             cur = _Row(labels=[f])
         elif f.boundary == LINE:

@@ -65,6 +65,8 @@ def _only_dashes(t: str) -> bool:
 def parse_cell(text: str | None) -> Value | None:
     """A Value for a value cell (number or null token), ``None`` when the cell is not a value."""
     raw = text or ""
+    if re.search(r"\d[\s\u3000]+[\d+\-]", unicodedata.normalize("NFKC", raw)):
+        return None  # two numbers, not one
     t = normalize_value_text(raw)
     if t in NULL_TOKENS or _only_dashes(t):
         return Value(None, raw=raw)
