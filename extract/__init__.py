@@ -72,6 +72,8 @@ def report_from_document(doc, include_text: bool = False) -> dict:
     report["status"] = "ok" if has_tables else "no_tables"
     report["error"] = None
     report["warnings"] = list(doc.warnings) + list(matched.get("warnings") or [])
+    if "title_simplified" in meta:
+        report["title_simplified"] = meta["title_simplified"]
     if "published_date" in meta:
         report["published_date"] = meta["published_date"]
     if doc.pages is not None:

@@ -50,6 +50,15 @@ def _plain(line: str) -> str:
     return t.strip()
 
 
+def _zh_simplified(text: str) -> str:
+    try:
+        import zhconv
+
+        return zhconv.convert(text, "zh-cn")
+    except Exception:  # pragma: no cover
+        return text
+
+
 def simplify(text: str) -> str:
     t = strip_glosses(unicodedata.normalize("NFKC", text))
     try:
@@ -263,6 +272,9 @@ def extract_metadata(text: str, meta: dict | None = None) -> dict:
     year_hint = None
     if title:
         out["title"] = title
+        simple = _zh_simplified(strip_glosses(title))
+        if simple != title:
+            out["title_simplified"] = simple
         agency = agency_from_title(title)
         if agency:
             agency = _expand_place(agency, re.sub(r"\s+", "", simplify(text[:8000])))
