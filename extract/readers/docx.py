@@ -172,15 +172,28 @@ def _int(el, default: int = 1) -> int:
         return default
 
 
+def _grid_widths(tbl) -> list[int]:
+    grid = tbl.find(_q("tblGrid"))
+    out = []
+    if grid is not None:
+        for gc in grid.iterchildren(_q("gridCol")):
+            try:
+                out.append(int(float(gc.get(_q("w")) or 0)))
+            except ValueError:
+                out.append(0)
+    return out
+
+
 def _table_grid(tbl, t_index: int) -> list[list[Cell]]:
-    grid: list[list[Cell | None]] = []
+    """Rows of a table on its grid. Merged cells: text at the first position, '' elsewhere.
+    Sliver grid columns (a few twips wide, left by misaligned borders — Word and LibreOffice
+    both make them) are folded away so that values stay under their headers."""
+    placements: list[list[tuple[int, int, str]]] = []  # per row: (start col, span, text)
     width = 0
-    for r, tr in enumerate(tbl.iterchildren(_q("tr"))):
-        row: list[Cell | None] = []
+    for tr in tbl.iterchildren(_q("tr")):
         trpr = tr.find(_q("trPr"))
-        before = _int(trpr.find(_q("gridBefore")), 0) if trpr is not None else 0
-        for _ in range(before):
-            row.append(None)
+        c = _int(trpr.find(_q("gridBefore")), 0) if trpr is not None else 0
+        row: list[tuple[int, int, str]] = []
         for tc in tr.iterchildren(_q("tc"), _q("sdt")):
             tcs = [tc] if tc.tag == _q("tc") else list(tc.iter(_q("tc")))
             for cell in tcs:
@@ -188,19 +201,35 @@ def _table_grid(tbl, t_index: int) -> list[list[Cell]]:
                 span = _int(tcpr.find(_q("gridSpan"))) if tcpr is not None else 1
                 vm = tcpr.find(_q("vMerge")) if tcpr is not None else None
                 cont = vm is not None and (vm.get(_q("val")) or "continue") == "continue"
-                text = "" if cont else clean_cell(_cell_text(cell))
-                for k in range(span):
-                    if len(row) >= MAX_COLS:
-                        break
-                    row.append(Cell(text if k == 0 else "", table=t_index, row=r, col=len(row)))
-        width = max(width, len(row))
-        grid.append(row)
+                if c >= MAX_COLS:
+                    break
+                span = min(span, MAX_COLS - c)
+                row.append((c, span, "" if cont else clean_cell(_cell_text(cell))))
+                c += span
+        width = max(width, c)
+        placements.append(row)
+    widths = _grid_widths(tbl)
+    keep = list(range(width))
+    if len(widths) >= width and width > 1:
+        positive = sorted(w for w in widths[:width] if w > 0)
+        median = positive[len(positive) // 2] if positive else 0
+        slivers = {c for c in range(width) if widths[c] < max(30, 0.1 * median)}
+        # a sliver that holds text of its own is a real column after all
+        for row in placements:
+            for start, span, text in row:
+                if text and all(k in slivers for k in range(start, start + span)):
+                    slivers -= set(range(start, start + span))
+        keep = [c for c in range(width) if c not in slivers]
+    newcol = {c: i for i, c in enumerate(keep)}
     out = []
-    for r, row in enumerate(grid):
-        full = [c if c is not None else Cell("", table=t_index, row=r, col=i) for i, c in enumerate(row)]
-        full += [Cell("", table=t_index, row=r, col=i) for i in range(len(full), width)]
-        if any(c.text for c in full):
-            out.append(full)
+    for r, row in enumerate(placements):
+        cells = [Cell("", table=t_index, row=r, col=i) for i in range(len(keep))]
+        for start, span, text in row:
+            cols = [newcol[k] for k in range(start, start + span) if k in newcol]
+            if cols and text:
+                cells[cols[0]].text = text
+        if any(c.text for c in cells):
+            out.append(cells)
     return out
 
 

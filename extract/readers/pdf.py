@@ -196,7 +196,7 @@ def _read_page(page, pno: int) -> tuple[list[_Frag], str, bool]:
         if len(used_cols) < 2:
             continue  # a box around prose (WPS draws one per line), not a table
         xs = _column_edges(cells, ncols)
-        grid = _fill_orphans(page, t, grid, cells, xs)
+        grid, orphan_boxes = _fill_orphans(page, t, grid, cells, xs)
         rows: list[list[Cell]] = []
         for r_i, (row, boxes) in enumerate(zip(grid, cells)):
             if _is_prose_row(row):
@@ -205,6 +205,7 @@ def _read_page(page, pno: int) -> tuple[list[_Frag], str, bool]:
             for c_i in range(ncols):
                 txt = row[c_i] if c_i < len(row) else None
                 box = boxes[c_i] if c_i < len(boxes) else None
+                box = box or orphan_boxes.get((r_i, c_i))
                 out.append(Cell(clean_cell(txt) if txt else "", page=pno,
                                 bbox=tuple(float(v) for v in box) if box else None))
             rows.append(out)
@@ -240,12 +241,13 @@ def _fill_orphans(page, table, grid, cells, xs):
         row_spans.append((min(b[1] for b in bs), max(b[3] for b in bs)) if bs else None)
     edges = sorted((x, c) for c, x in enumerate(xs) if x >= 0)
     if not edges:
-        return grid
+        return grid, {}
     try:
         words = page.crop(table.bbox, strict=False).extract_words(x_tolerance=1.5)
     except Exception:  # noqa: BLE001
-        return grid
+        return grid, {}
     grid = [list(r) for r in grid]
+    found: dict[tuple[int, int], tuple[float, float, float, float]] = {}
     for w in words:
         cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
         if any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes):
@@ -257,10 +259,13 @@ def _fill_orphans(page, table, grid, cells, xs):
         for x, c in edges:
             if x <= cx + 0.5:
                 col = c
-        if col is None or col >= len(grid[r_i]) or grid[r_i][col] not in (None, ""):
+        if col is None or col >= len(grid[r_i]) or (grid[r_i][col] not in (None, "") and (r_i, col) not in found):
             continue
         grid[r_i][col] = ((grid[r_i][col] or "") + " " + w["text"]).strip() if grid[r_i][col] else w["text"]
-    return grid
+        b = found.get((r_i, col))
+        wb = (float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]))
+        found[(r_i, col)] = wb if b is None else (min(b[0], wb[0]), min(b[1], wb[1]), max(b[2], wb[2]), max(b[3], wb[3]))
+    return grid, found
 
 
 def _column_edges(cells, ncols: int) -> list[float]:
