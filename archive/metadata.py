@@ -199,13 +199,14 @@ def dashboards(db: str) -> dict:
                 },
                 "appeals-corrected": {
                     "title": "行政复议、行政诉讼结果（件）", "db": db, "library": "vega-lite",
-                    "query": "SELECT g.label AS grp, o.label AS outcome, o.position AS position, sum(v.value) AS n "
+                    "query": "SELECT g.position AS gpos, g.label AS grp, o.label AS outcome, o.position AS position, sum(v.value) AS n "
                              "FROM review_litigation_corrected v JOIN reports r ON r.id = v.report "
                              "JOIN review_groups g ON g.key = v.[group] JOIN review_outcomes o ON o.key = v.outcome "
                              f"WHERE v.outcome != 'total' {year_opt} {region_opt} "
                              "GROUP BY g.key, o.key ORDER BY g.position, o.position",
                     "display": {"mark": {"type": "bar", "tooltip": True},
-                                "encoding": {"x": {"field": "grp", "type": "nominal", "title": "类别"},
+                                "encoding": {"x": {"field": "grp", "type": "nominal", "title": "类别",
+                                                   "sort": {"field": "gpos"}},
                                              "y": {"field": "n", "type": "quantitative", "title": "件"},
                                              "color": {"field": "outcome", "type": "nominal", "title": "结果"}}},
                 },
