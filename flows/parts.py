@@ -32,10 +32,12 @@ def load_registry(path: str | None = None) -> list:
     return _load(path) if path else _load()
 
 
-def crawl(portals: list[str], years: list[int] | None, full: bool, run_id: str, data_dir: Path) -> Path:
+def crawl(portals: list[str], years: list[int] | None, full: bool, run_id: str, data_dir: Path,
+          registry: str | None = None) -> Path:
     from crawler.runner import crawl as _crawl
 
-    return Path(_crawl(portals, years, full, run_id, data_dir))
+    kwargs = {"registry_path": Path(registry)} if registry else {}
+    return Path(_crawl(portals, years, full, run_id, data_dir, **kwargs))
 
 
 # --- archive -----------------------------------------------------------------------------------

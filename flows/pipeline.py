@@ -105,16 +105,30 @@ def _retry_on_io(task, task_run, state) -> bool:
 
 # --- tasks ---------------------------------------------------------------------------------------
 
+class CrawlFailed(RuntimeError):
+    """The Scrapy subprocess crashed or timed out for some portals of a batch."""
+
+
 @task(name="crawl-batch", retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=5),
       retry_jitter_factor=0.5, tags=["crawl"])
-def crawl_batch(portal_ids: list[str], years: list[int] | None, full: bool, run_id: str) -> str:
-    """One Scrapy subprocess over a few portals. A retry writes a fresh run folder, so a
-    half-written manifest from the failed attempt is never appended to."""
+def crawl_batch(portal_ids: list[str], years: list[int] | None, full: bool, run_id: str,
+                registry: str | None = None) -> str:
+    """One Scrapy subprocess per family over a few portals (``crawler.runner.crawl``).
+
+    The runner records a crashed or timed-out subprocess as a ``crawler-failed`` error in
+    health.jsonl; that is raised here so Prefect retries it (with backoff). A retry writes a fresh
+    run folder, so a half-written manifest from the failed attempt is never appended to (it is
+    still loaded: whatever it holds is real)."""
     from prefect.runtime import task_run
 
     attempt = task_run.run_count or 1
     rid = run_id if attempt <= 1 else f"{run_id}-r{attempt}"
-    return str(parts.crawl(list(portal_ids), years, full, rid, data_dir()))
+    run_dir = parts.crawl(list(portal_ids), years, full, rid, data_dir(), registry=registry)
+    crashed = sorted({h.get("portal") for h in records.health(run_dir)
+                      if any((e or {}).get("kind") == "crawler-failed" for e in h.get("errors") or [])})
+    if crashed:
+        raise CrawlFailed(f"crawler failed for {', '.join(crashed)} (run {rid}; see {run_dir}/logs)")
+    return str(run_dir)
 
 
 @task(name="extract-document", retries=2, retry_delay_seconds=[1, 5],
@@ -194,7 +208,7 @@ def write_cross_checks() -> int:
     if isinstance(findings, dict):
         return int(findings.get("failed", findings.get("count", len(findings))))
     try:
-        return sum(1 for f in findings if not (isinstance(f, dict) and f.get("passed") is True))
+        return sum(1 for f in findings if isinstance(f, dict) and not f.get("passed"))
     except TypeError:
         return 0
 
@@ -281,8 +295,6 @@ def _run(kind: str, parameters: dict, *, registry: str | None, portals: list[str
     started = _now()
     run_id = _run_id(kind)
     version = parts.extractor_version()
-    if registry:
-        os.environ["NIANBAO_REGISTRY"] = str(Path(registry).resolve())
     errors: list[dict] = []
     blocked: list[dict] = []
     health_rows: list[dict] = []
@@ -299,7 +311,7 @@ def _run(kind: str, parameters: dict, *, registry: str | None, portals: list[str
         groups = batches(chosen, settings.crawl_batch_size())
         delay = settings.retry_delay()
         crawl_task = crawl_batch.with_options(retry_delay_seconds=[delay, 2 * delay, 4 * delay][:2])
-        futures = [crawl_task.submit(ids, years, full, f"{run_id}-{i:03d}") for i, ids in enumerate(groups)]
+        futures = [crawl_task.submit(ids, years, full, f"{run_id}-{i:03d}", registry) for i, ids in enumerate(groups)]
         singles = []
         with progress.bar("crawling", total=len(chosen)) as advance:
             for i, (fut, ids) in enumerate(zip(futures, groups)):
@@ -310,7 +322,7 @@ def _run(kind: str, parameters: dict, *, registry: str | None, portals: list[str
                 elif len(ids) > 1:
                     # isolate the bad portal: each portal of a failed batch gets its own subprocess
                     logger.warning("crawl batch %s failed, retrying its portals one by one", ", ".join(ids))
-                    singles += [(crawl_task.with_options(retries=0).submit([pid], years, full, f"{run_id}-{i:03d}-{pid}"), [pid])
+                    singles += [(crawl_task.with_options(retries=0).submit([pid], years, full, f"{run_id}-{i:03d}-{pid}", registry), [pid])
                                 for pid in ids]
                 else:
                     singles.append((fut, ids))

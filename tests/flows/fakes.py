@@ -48,7 +48,7 @@ class FakeWeb:
         return [Portal("a", "A市", "130500"), Portal("b", "B县", "130521", family="other"),
                 Portal("c", "C市", "440100")]
 
-    def crawl(self, portals, years, full, run_id, data_dir):
+    def crawl(self, portals, years, full, run_id, data_dir, registry=None):
         with self.lock:
             return self._crawl(portals, years, full, run_id, data_dir)
 
