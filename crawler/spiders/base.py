@@ -34,7 +34,16 @@ def _now() -> str:
 
 def _h(response, name: str) -> str | None:
     v = response.headers.get(name)
-    return v.decode("latin-1") if v else None
+    if not v:
+        return None
+    try:
+        return v.decode("utf-8")  # many portals send raw UTF-8 file names
+    except UnicodeDecodeError:
+        return v.decode("latin-1")
+
+
+# characters str.splitlines() treats as line breaks: escaped so that every reader sees one record a line
+_LINE_BREAKS = {c: f"\\u{ord(c):04x}" for c in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
 
 
 class ReportSpider(scrapy.Spider):
@@ -97,8 +106,7 @@ class ReportSpider(scrapy.Spider):
             if "delay" in p.overrides:
                 for h in p.hosts:
                     hostname = h.split(":")[0]
-                    slots[hostname] = {"delay": float(p.overrides["delay"]), "concurrency": 1,
-                                       "randomize_delay": False}
+                    slots[hostname] = {"delay": float(p.overrides["delay"]), "concurrency": 1}
         if slots and not settings.frozen:
             settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
 
@@ -108,7 +116,8 @@ class ReportSpider(scrapy.Spider):
             h = self.health[pid] = {
                 "portal": pid, "family": self.name, "started_at": _now(), "finished_at": None,
                 "requests": 0, "bytes": 0, "new_documents": 0, "known_documents": 0,
-                "listing_pages": 0, "not_modified": 0, "rejected": 0, "errors": [], "blocked": None,
+                "listing_pages": 0, "not_modified": 0, "rejected": 0, "empty_views": 0, "errors": [],
+                "blocked": None,
             }
         return h
 
@@ -140,7 +149,7 @@ class ReportSpider(scrapy.Spider):
         if self.years:
             return self.years
         this = date.today().year
-        return (this - 3, this - 1)
+        return (this - 5, this - 1)
 
     def in_years(self, year: int | None) -> bool:
         return self.years is None or year is None or self.years[0] <= year <= self.years[1]
@@ -167,7 +176,7 @@ class ReportSpider(scrapy.Spider):
     def start_listing(self, portal, url: str, year: int | None = None):
         if "xxgkAnnualReport.jsp" in url:  # a dynamic report view: the "listing" is the report
             yield from self.detail_requests(portal, {"url": url, "title": "", "date": None, "year": year},
-                                            listing_url=url)
+                                            listing_url=url, annual_view=True)
             return
         yield self.listing_request(portal, url, root=url, page=1)
 
@@ -183,7 +192,7 @@ class ReportSpider(scrapy.Spider):
                               meta=self._meta(portal, role="listing", listing_url=root, page=page),
                               dont_filter=(page == 1), **kw)
 
-    def detail_requests(self, portal, item: dict, listing_url: str):
+    def detail_requests(self, portal, item: dict, listing_url: str, annual_view: bool = False):
         url = item["url"]
         st = self.state[portal.id]
         if not self.full and st.detail_done(url):
@@ -196,7 +205,8 @@ class ReportSpider(scrapy.Spider):
         yield scrapy.Request(url, callback=self.parse_detail, errback=self.on_error, priority=10,
                              meta=self._meta(portal, role="detail", listing_url=listing_url, detail_url=url,
                                              listing_title=item.get("title") or "",
-                                             listing_date=item.get("date"), year_hint=item.get("year")))
+                                             listing_date=item.get("date"), year_hint=item.get("year"),
+                                             annual_view=annual_view))
 
     # --- checks ------------------------------------------------------------------------------
 
@@ -289,8 +299,10 @@ class ReportSpider(scrapy.Spider):
         root = response.meta["listing_url"]
         new = 0
         for item in self.listing_items(response):
-            if not parsing.is_report_title(item["title"]):
+            if not parsing.is_report_title(item["title"]) or item["url"] in portal.listing_urls:
                 continue
+            if not (parsing.YEAR_IN_TITLE.search(item["title"]) or item.get("date")):
+                continue  # a column link (政府信息公开年报), not a report
             item["year"] = parsing.year_hint(item["title"], item.get("date"))
             if not self.in_years(item["year"]):
                 continue
@@ -371,13 +383,18 @@ class ReportSpider(scrapy.Spider):
         if found == 0:
             # maybe a list of reports (a year view), else nothing to archive here
             items = [i for i in self.anchor_items(response, response.css("a[href]"))
-                     if parsing.is_report_title(i["title"]) and i["url"] != response.url]
+                     if parsing.is_report_title(i["title"]) and i["url"] != response.url
+                     and (parsing.YEAR_IN_TITLE.search(i["title"]) or i.get("date"))]
             for item in items:
                 item["year"] = parsing.year_hint(item["title"], item.get("date"))
                 if self.in_years(item["year"]):
                     yield from self.detail_requests(portal, item, listing_url=meta["listing_url"])
                     found += 1
-            if found == 0:
+            if found == 0 and meta.get("annual_view"):
+                self.health_for(pid)["empty_views"] += 1
+                if d is not None:
+                    d["retry"] = True  # no report for that year yet: ask again next time
+            elif found == 0:
                 self.record_error(pid, response.url, "no-document", "report page with neither inline text nor attachments")
                 if d is not None:
                     d["failed"] = True
@@ -430,7 +447,10 @@ class ReportSpider(scrapy.Spider):
 
     @staticmethod
     def _write_line(path: Path, obj: dict) -> None:
-        line = (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8")
+        text = json.dumps(obj, ensure_ascii=False)
+        for c, esc in _LINE_BREAKS.items():
+            text = text.replace(c, esc)
+        line = (text + "\n").encode("utf-8")
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             os.write(fd, line)  # one write per record: concurrent crawls may append to one file
@@ -468,12 +488,17 @@ class ReportSpider(scrapy.Spider):
         self.record_error(pid, request.url, kind, f"{name}: {msg}")
         if meta.get("role") == "listing":
             self.listing_failed.add(meta.get("listing_url"))
-        self._fail_detail(meta)
+        if kind in ("offsite", "private-address", "robots"):
+            self._done_one(meta)  # a policy refusal: asking again tomorrow would change nothing
+        else:
+            self._fail_detail(meta)
 
     def closed(self, reason):
         for url, d in self.details.items():
             st = self.state[d["portal"]]
-            if d["pending"] <= 0 and not d["failed"] and d["docs"]:
+            if d.get("retry"):
+                continue
+            if d["pending"] <= 0 and not d["failed"]:
                 st.details[url] = {"done": True, "docs": sorted(set(d["docs"]))}
             elif d["failed"] or d["pending"] > 0:
                 prev = st.details.get(url) or {}

@@ -1,0 +1,185 @@
+"""A tiny loopback HTTP server for the generated sample site.
+
+Static files with ETag / Last-Modified (and 304 answers to conditional requests), plus the
+dynamic parts: Hanweb ``dataproxy.jsp`` (POST startrecord/endrecord/perpage or GET page=),
+``downfile.jsp``, ``xxgkAnnualReport.jsp``, anti-bot challenges, slow pages, GBK pages, HTML error
+pages under ``.pdf`` names. Binds 127.0.0.1 only. ``server.log`` lists (method, path, status, bytes).
+"""
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+LAST_MODIFIED = email.utils.formatdate(1737360000, usegmt=True)  # 2025-01-20
+RUISHU_412 = (b'<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+              b'<meta content="' + b"k" * 96 + b'" r="m"><script type="text/javascript" r="m">$_ts=window[\'$_ts\'];'
+              b'if(!$_ts)$_ts={};$_ts.nsd=84467;$_ts.cd="qxxxrrAlWqGqr";$_ts.lcd();</script>'
+              b'<script type="text/javascript" charset="utf-8" src="/Zz9dkQ.js" r="m"></script></head><body></body></html>')
+WZWS_PAGE = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title></title></head><body>"
+             "<noscript>请开启JavaScript并刷新该页</noscript><script>var a=\"/wz/xxgk/nb/?wzwschallenge=V1pXU19DT05GSVJN\";"
+             "location.href=a;</script></body></html>").encode("utf-8")
+FAKE_PDF = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404 页面不存在</title></head>"
+            "<body><h1>对不起，您访问的页面不存在或已被删除</h1><p><a href=\"/\">返回首页</a></p></body></html>").encode("utf-8")
+NO_REPORT = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>政府信息公开年度报告</title></head>"
+             "<body><div class=\"nb\">该单位本年度暂无数据。</div></body></html>").encode("utf-8")
+TYPES = {"html": "text/html; charset=utf-8", "htm": "text/html; charset=utf-8", "shtml": "text/html; charset=utf-8",
+         "pdf": "application/pdf", "txt": "text/plain; charset=utf-8",
+         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         "doc": "application/msword", "xml": "text/xml; charset=utf-8"}
+
+
+class SampleServer:
+    def __init__(self, site_dir: Path, port: int = 0, slow_seconds: float = 1.2):
+        self.site_dir = Path(site_dir)
+        self.www = self.site_dir / "www"
+        self.routes = json.loads((self.site_dir / "routes.json").read_text(encoding="utf-8"))
+        self.slow_seconds = slow_seconds
+        self.log: list[tuple[str, str, int, int]] = []
+        self._lock = threading.Lock()
+        handler = self._handler()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> "SampleServer":
+        self._thread = threading.Thread(target=self.httpd.serve_forever, name="sample-site", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def clear_log(self) -> None:
+        with self._lock:
+            self.log.clear()
+
+    # --- answers -----------------------------------------------------------------------------
+
+    def answer(self, method: str, raw_path: str, headers, body: bytes) -> tuple[int, dict, bytes]:
+        parts = urlsplit(raw_path)
+        path = unquote(parts.path)
+        q = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        if method == "POST":
+            q.update({k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()})
+        for prefix, kind in self.routes["challenges"].items():
+            if path.startswith(prefix):
+                if kind == "rs-412":
+                    return 412, {"Content-Type": "text/html; charset=utf-8",
+                                 "Set-Cookie": "FSSBBIl1UgzbN7N80S=Rk3xq9; Path=/; HttpOnly"}, RUISHU_412
+                return 200, {"Content-Type": "text/html; charset=utf-8"}, WZWS_PAGE
+        if path.endswith("/dataproxy.jsp"):
+            return self.dataproxy(path, q)
+        if path.endswith("/downfile.jsp"):
+            name = Path(q.get("filename", "")).name  # never a path from the query
+            path = path.rsplit("/", 1)[0] + "/files/" + name
+            return self.static(path, headers, disposition=q.get("showname"))
+        if path.endswith("/xxgkAnnualReport.jsp"):
+            key = f"{path}|{q.get('area')}|{q.get('fbtime')}"
+            f = self.routes["annual"].get(key)
+            if not f:
+                return 200, {"Content-Type": "text/html; charset=utf-8"}, NO_REPORT
+            return self.static(f, headers, conditional=False)
+        if path in self.routes["fake"]:
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, FAKE_PDF
+        if path in self.routes["slow"]:
+            time.sleep(self.slow_seconds)
+        return self.static(path, headers)
+
+    def dataproxy(self, path: str, q: dict) -> tuple[int, dict, bytes]:
+        records = self.routes["dataproxy"].get(f"{path}|{q.get('columnid')}")
+        if records is None:
+            return 200, {"Content-Type": "text/xml; charset=utf-8"}, b"<datastore></datastore>"
+        per = int(q.get("perpage") or 20)
+        if "startrecord" in q:
+            start = int(q["startrecord"])
+            end = int(q.get("endrecord") or start + per - 1)
+        else:
+            page = int(q.get("page") or 1)
+            start, end = (page - 1) * per + 1, page * per
+        chunk = records[start - 1:end]
+        total = len(records)
+        xml = (f"<datastore>\n<totalrecord>{total}</totalrecord>\n<totalpage>{-(-total // per)}</totalpage>\n"
+               "<recordset>\n" + "\n".join(f"<record><![CDATA[{r}]]></record>" for r in chunk)
+               + "\n</recordset>\n</datastore>")
+        return 200, {"Content-Type": "text/xml; charset=utf-8"}, xml.encode("utf-8")
+
+    def static(self, path: str, headers, conditional: bool = True, disposition: str | None = None):
+        rel = path.lstrip("/")
+        f = (self.www / rel).resolve()
+        if not str(f).startswith(str(self.www.resolve())):
+            return 404, {"Content-Type": "text/plain"}, b"not found"
+        if f.is_dir():
+            f = f / "index.html"
+        if not f.is_file():
+            return 404, {"Content-Type": "text/html; charset=utf-8"}, (
+                "<html><head><title>404 Not Found</title></head><body><h1>404 页面不存在</h1></body></html>").encode("utf-8")
+        data = f.read_bytes()
+        if b"__BASE__" in data:
+            data = data.replace(b"__BASE__", self.base_url.encode())
+        ext = f.suffix.lstrip(".").lower()
+        ctype = TYPES.get(ext, "application/octet-stream")
+        if path in self.routes["gbk"]:
+            ctype = "text/html" if "/content/" in path else "text/html; charset=gb2312"  # one page omits charset
+        etag = '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
+        h = {"Content-Type": ctype}
+        if conditional:
+            h.update({"ETag": etag, "Last-Modified": LAST_MODIFIED})
+            if headers.get("If-None-Match") == etag or (
+                    not headers.get("If-None-Match") and headers.get("If-Modified-Since") == LAST_MODIFIED):
+                return 304, h, b""
+        if disposition:
+            # raw UTF-8 bytes in the header, as many portals send, and a path in it (never used as one)
+            h["Content-Disposition"] = f"attachment; filename=\"../../{disposition}\"".encode("utf-8").decode("latin-1")
+        return 200, h, data
+
+    def _handler(self):
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _do(self, method):
+                n = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(n) if n else b""
+                try:
+                    status, hdrs, data = server.answer(method, self.path, self.headers, body)
+                except Exception as exc:  # a bug here must not hang the client
+                    status, hdrs, data = 500, {"Content-Type": "text/plain"}, repr(exc).encode()
+                self.send_response(status)
+                for k, v in hdrs.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                if method != "HEAD" and status != 304:
+                    self.wfile.write(data)
+                with server._lock:
+                    server.log.append((method, self.path, status, len(data)))
+
+            def do_GET(self):
+                self._do("GET")
+
+            def do_POST(self):
+                self._do("POST")
+
+            def do_HEAD(self):
+                self._do("HEAD")
+
+            def log_message(self, *args):
+                pass
+
+        return Handler
