@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
-from crawler.registry import load_registry, registry_path
+from crawler.registry import load_registry, registry_path as _registry_path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BATCH_SIZE = int(os.environ.get("NIANBAO_CRAWL_PORTALS_PER_SPIDER", "50"))
@@ -50,11 +50,17 @@ def _is_sample(path: Path) -> bool:
 
 
 def crawl(portals: list[str] | None, years: tuple[int, int] | list[int] | None, full: bool, run_id: str,
-          data_dir: Path, registry_path_: Path | None = None, base_url: str | None = None, *,
-          registry_path: Path | None = None, settings: dict | None = None, timeout: float | None = None) -> Path:
+          data_dir: Path, registry_path: Path | None = None, base_url: str | None = None, *,
+          settings: dict | None = None, timeout: float | None = None) -> Path:
     """Crawl ``portals`` (ids; None = the whole registry) and return the run folder
-    ``<data_dir>/crawl/runs/<run_id>`` holding manifest.jsonl, health.jsonl and logs/."""
-    reg = Path(registry_path or registry_path_ or _default_registry())
+    ``<data_dir>/crawl/runs/<run_id>`` holding manifest.jsonl, health.jsonl and logs/.
+
+    ``years``: (first, last) or any list of years (min..max is crawled); None = no year filter
+    (dynamic per-year views then ask for the last five years). ``full``: ignore the incremental
+    state. ``registry_path``: default ``$NIANBAO_REGISTRY`` or crawler/portals.yaml. ``base_url``
+    (or ``$NIANBAO_SAMPLE_BASE``) fills ``{base}`` in the sample registry. ``settings``: extra
+    Scrapy settings. Several calls may share one ``run_id`` (records are appended line-wise)."""
+    reg = Path(registry_path or _registry_path(None))
     base = base_url or os.environ.get("NIANBAO_SAMPLE_BASE")
     all_portals = load_registry(reg, base_url=base)
     index = {p.id: p for p in all_portals}
@@ -83,10 +89,6 @@ def crawl(portals: list[str] | None, years: tuple[int, int] | list[int] | None, 
     (run_dir / "manifest.jsonl").touch()
     (run_dir / "health.jsonl").touch()
     return run_dir
-
-
-def _default_registry() -> Path:
-    return registry_path(None)
 
 
 def _known(pid: str, index: dict) -> bool:
