@@ -100,6 +100,10 @@ def _looks_like_report(text: str, report: dict) -> bool:
     head = text[:200_000]
     if report.get("title"):
         return True
+    if head.count("(cid:") > 20:
+        # a text layer of unmapped glyphs: nothing can be said about what the document is
+        report["warnings"].append("text layer is unmapped glyphs (cid:N); content unreadable")
+        return True
     words = ("政府信息公开", "政務信息公開", "政府信息公開", "信息公开", "政务公开", "依申请公开", "主动公开")
     return any(w in head for w in words)
 

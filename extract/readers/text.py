@@ -121,10 +121,21 @@ def fragments(text: str) -> list[Frag]:
             # a line break after a trailing pipe is only a line break
             continue
         first = True
-        for cell in _CELL_SPLIT.split(line.strip()):
-            for piece in peel_values(cell):
-                out.append(Frag(piece, boundary if first else SPACE, line=lineno))
-                first = False
+        if "\t" in line.strip():
+            # tab-separated: every tab is a cell boundary, empty cells are blanks
+            for cell in line.strip(" \r\n").split("\t"):
+                if not cell.strip():
+                    if not first:
+                        out.append(Frag("", SPACE, blank=True, line=lineno))
+                    continue
+                for piece in peel_values(cell):
+                    out.append(Frag(piece, boundary if first else SPACE, line=lineno))
+                    first = False
+        else:
+            for cell in _CELL_SPLIT.split(line.strip()):
+                for piece in peel_values(cell):
+                    out.append(Frag(piece, boundary if first else SPACE, line=lineno))
+                    first = False
         pending_pipe = False
         seg_has_text = True
     return out
