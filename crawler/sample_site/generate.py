@@ -153,6 +153,8 @@ class Site:
                 self.annual(p, pid, entry)
             else:
                 getattr(self, "portal_" + p["family"].replace("-", "_"))(p, pid, path)
+                if p["family"] == "trs" and p.get("ext", "html") != "html":
+                    entry["listing_urls"] = ["{base}" + path + f"index.{p['ext']}"]  # .shtml columns
             self.registry.append(entry)
 
     def _items(self, p: dict):
@@ -403,11 +405,6 @@ def build_site(out: Path, replicas: int = 1, data: dict | None = None) -> dict:
                     routes[name].extend(v)
         truth.update(site.truth)
         registry += site.registry
-    # TRS .shtml columns start at index.shtml
-    for e in registry:
-        p = next(x for x in data["portals"] if e["id"].split("-r")[0] == x["id"] or e["id"] == x["id"])
-        if p.get("family") == "trs" and p.get("ext", "html") != "html" and not p.get("challenge"):
-            e["listing_urls"] = [u + f"index.{p['ext']}" for u in e["listing_urls"]]
     (out / "routes.json").write_text(json.dumps(routes, ensure_ascii=False, indent=1), encoding="utf-8")
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     header = ("# The offline sample portals (crawler/sample_site). {base} = the sample server's origin,\n"
