@@ -11,7 +11,8 @@ API (docs/interfaces.md)::
     add_correction(db, who=, why=, table=, report=, keys=, value=)   # never overwrites a fact
 """
 from archive.checks import cross_report_checks
-from archive.load import add_correction, load_manifest, load_portals, load_report, open_archive, record_run
+from archive.load import (add_correction, load_manifest, load_portals, load_report, load_reports_bulk, open_archive,
+                          record_run)
 
 __all__ = ["open_archive", "load_manifest", "load_report", "cross_report_checks", "record_run", "load_portals",
-           "add_correction"]
+           "add_correction", "load_reports_bulk"]

@@ -195,11 +195,14 @@ def fact_rows(report: dict, report_id: int) -> dict[str, list[tuple]]:
             if not isinstance(cells, dict):
                 continue
             for k2, v in cells.items():
-                p = prov.get(f"{section}.{k1}.{k2}") or {}
-                raw = p.get("raw")
-                if raw is None and isinstance(v, str):
-                    raw = v  # a cell kept as printed text ("/", "—"): nothing reported
-                rows.append((report_id, k1, k2, _number(v), raw, p.get("page"), _json(p.get("bbox"))))
+                p = prov.get(f"{section}.{k1}.{k2}") if prov else None
+                if p:
+                    raw = p.get("raw")
+                    if raw is None and isinstance(v, str):
+                        raw = v
+                    rows.append((report_id, k1, k2, _number(v), raw, p.get("page"), _json(p.get("bbox"))))
+                else:  # a cell kept as printed text ("/", "—") has value null and the text as raw
+                    rows.append((report_id, k1, k2, _number(v), v if isinstance(v, str) else None, None, None))
         out[section] = rows
     return out
 
@@ -324,3 +327,93 @@ def add_correction(db, *, who: str, why: str, table: str, report: int, keys: str
             "INSERT INTO corrections (who, at, why, table_name, report, keys, value) VALUES (?,?,?,?,?,?,?)",
             (who, at or _now(), why, table, report, keys, value))
     return cur.lastrowid
+
+
+# --------------------------------------------------------------------------- bulk
+_FACT_INDEXES = ("idx_applications_cell", "idx_review_cell", "idx_active_cell", "idx_checks_report",
+                 "idx_checks_failed")
+
+
+def load_reports_bulk(db, items: Iterable[tuple[str, dict, str | None]], *, defer_indexes: bool = True) -> int:
+    """Load many *new* documents' reports in one transaction with executemany (backfills, the
+    benchmark): ``items`` yields (sha256, report, portal). Documents already in the archive go
+    through :func:`load_report` (replace semantics). The secondary indexes of the fact tables are
+    dropped during the load and rebuilt after it when ``defer_indexes``. Returns reports loaded."""
+    conn = db.conn
+    known = {r[0] for r in conn.execute("SELECT sha256 FROM reports")}
+    portals = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, region_code, level FROM portals")}
+    next_id = (conn.execute("SELECT max(id) FROM reports").fetchone()[0] or 0) + 1
+    later: list[tuple] = []
+    report_rows, fts_rows, checks_rows = [], [], []
+    facts: dict[str, list] = {t: [] for t in FACT_SECTIONS}
+    cols = None
+    now = _now()
+    conn.execute("PRAGMA cache_size = -262144")  # 256 MB while bulk loading and re-indexing
+    with conn:
+        if defer_indexes:
+            for name in _FACT_INDEXES:
+                conn.execute(f"DROP INDEX IF EXISTS [{name}]")
+        for sha, report, portal in items:
+            if sha in known:
+                later.append((sha, report, portal))
+                continue
+            known.add(sha)
+            rid = next_id
+            next_id += 1
+            if portal and portal not in portals:
+                _stub_portal(conn, portal)
+                portals[portal] = (None, None)
+            region, level = portals.get(portal, (None, None)) if portal else (None, None)
+            if "checks" not in report and any(report.get(t) for t in FACT_SECTIONS):
+                from extract.template import run_checks
+
+                report = {**report, "checks": run_checks(report)}
+            checks = [c for c in (report.get("checks") or []) if isinstance(c, dict)]
+            err = report.get("error") or {}
+            row = (rid, sha, portal, report.get("agency"), _s(report.get("region_code")) or region,
+                   report.get("level") or level, report.get("year"), report.get("template"), report.get("title"),
+                   report.get("published_date"), report.get("format"), report.get("pages"),
+                   report.get("status") or ("ok" if any(report.get(t) for t in FACT_SECTIONS) else "no_tables"),
+                   err.get("code"), err.get("message"), None if report.get("partial") is None else int(bool(report["partial"])),
+                   _json(report.get("warnings") or None), _json(report.get("notes")),
+                   sum(1 for c in checks if c.get("passed") is False), report.get("text"),
+                   _s(report.get("extractor_version")), report.get("extracted_at") or now, now,
+                   _report_hash(report, portal))
+            report_rows.append(row)
+            for table, rows in fact_rows(report, rid).items():
+                facts[table].extend(rows)
+            checks_rows.extend((rid, c.get("code"), c.get("column") or c.get("group"),
+                                None if c.get("passed") is None else int(bool(c.get("passed"))), c.get("detail"))
+                               for c in checks)
+            a, b = search._tokens_for(report.get("title"), report.get("text"), report.get("agency"))
+            fts_rows.append((rid, a, b))
+            if len(report_rows) >= 2000:
+                _flush_bulk(conn, report_rows, facts, checks_rows, fts_rows)
+        _flush_bulk(conn, report_rows, facts, checks_rows, fts_rows)
+        conn.executemany("INSERT OR IGNORE INTO documents (sha256) VALUES (?)", [(s,) for s in known])
+    if defer_indexes:
+        for ddl in schema.INDEXES:
+            conn.execute(ddl)
+    for sha, report, portal in later:
+        load_report(db, sha, report, portal)
+    return len(known)
+
+
+_REPORT_COLS = ("id", "sha256", "portal", "agency", "region_code", "level", "year", "template", "title",
+                "published_date", "format", "pages", "status", "error_code", "error_message", "partial", "warnings",
+                "notes", "failed_checks", "text", "extractor_version", "extracted_at", "loaded_at", "report_hash")
+
+
+def _flush_bulk(conn, report_rows, facts, checks_rows, fts_rows) -> None:
+    conn.executemany(f"INSERT INTO reports ({', '.join(f'[{c}]' for c in _REPORT_COLS)}) "
+                     f"VALUES ({', '.join('?' for _ in _REPORT_COLS)})", report_rows)
+    for table, rows in facts.items():
+        k1, k2 = FACT_SECTIONS[table]
+        conn.executemany(f"INSERT OR REPLACE INTO [{table}] (report, [{k1}], [{k2}], value, raw, page, bbox) "
+                         "VALUES (?,?,?,?,?,?,?)", rows)
+        rows.clear()
+    conn.executemany("INSERT INTO checks (report, code, [column], passed, detail) VALUES (?,?,?,?,?)", checks_rows)
+    conn.executemany(f"INSERT INTO [{search.FTS_TABLE}](rowid, title_tokens, text_tokens) VALUES (?, ?, ?)", fts_rows)
+    report_rows.clear()
+    checks_rows.clear()
+    fts_rows.clear()

@@ -118,10 +118,17 @@ GROUP BY r.year ORDER BY r.year""",
         },
         "outcome_mix": {
             "title": "办理结果构成（总计列，按模板顺序）",
-            "sql": f"""SELECT ar.position AS 序号, ar.label AS 办理结果, ar.[group] AS 类别, sum(a.value) AS 件数
-FROM applications_corrected a JOIN reports r ON r.id = a.report JOIN application_rows ar ON ar.key = a.row
-WHERE a.applicant = 'total' AND a.row IN ({app_rows}) AND {_YEAR} AND {_REGION}
-GROUP BY ar.key ORDER BY ar.position""",
+            "description": "各办理结果的件数合计（已应用更正：提取值之和加更正差额）。",
+            "sql": f"""WITH base AS (
+  SELECT a.row AS k, sum(a.value) AS n FROM applications a JOIN reports r ON r.id = a.report
+  WHERE a.applicant = 'total' AND a.row IN ({app_rows}) AND {_YEAR} AND {_REGION} GROUP BY a.row),
+delta AS (
+  SELECT d.key1 AS k, sum(d.delta) AS n FROM correction_deltas d JOIN reports r ON r.id = d.report
+  WHERE d.table_name = 'applications' AND d.key2 = 'total' AND {_YEAR} AND {_REGION} GROUP BY d.key1)
+SELECT ar.position AS 序号, ar.label AS 办理结果, ar.[group] AS 类别, coalesce(b.n, 0) + coalesce(dl.n, 0) AS 件数
+FROM application_rows ar LEFT JOIN base b ON b.k = ar.key LEFT JOIN delta dl ON dl.k = ar.key
+WHERE ar.is_result = 1 AND (b.n IS NOT NULL OR dl.n IS NOT NULL)
+ORDER BY ar.position""",
             "params": ["year", "region"],
         },
         "report_table3": {
@@ -187,11 +194,16 @@ def dashboards(db: str) -> dict:
                 },
                 "outcome-mix": {
                     "title": "办理结果构成（件）", "db": db, "library": "vega-lite",
-                    "query": "SELECT ar.position AS position, ar.short_label AS outcome, sum(a.value) AS n "
-                             "FROM applications_corrected a JOIN reports r ON r.id = a.report "
-                             "JOIN application_rows ar ON ar.key = a.row "
-                             "WHERE a.applicant = 'total' AND ar.is_result = 1 "
-                             f"{year_opt} {region_opt} GROUP BY ar.key ORDER BY ar.position",
+                    "query": "WITH base AS (SELECT a.row AS k, sum(a.value) AS n FROM applications a "
+                             "JOIN reports r ON r.id = a.report WHERE a.applicant = 'total' "
+                             f"{year_opt} {region_opt} GROUP BY a.row), "
+                             "delta AS (SELECT d.key1 AS k, sum(d.delta) AS n FROM correction_deltas d "
+                             "JOIN reports r ON r.id = d.report WHERE d.table_name = 'applications' AND d.key2 = 'total' "
+                             f"{year_opt} {region_opt} GROUP BY d.key1) "
+                             "SELECT ar.position AS position, ar.short_label AS outcome, "
+                             "coalesce(b.n, 0) + coalesce(dl.n, 0) AS n FROM application_rows ar "
+                             "LEFT JOIN base b ON b.k = ar.key LEFT JOIN delta dl ON dl.k = ar.key "
+                             "WHERE ar.is_result = 1 AND (b.n IS NOT NULL OR dl.n IS NOT NULL) ORDER BY ar.position",
                     "display": {"mark": {"type": "bar", "tooltip": True},
                                 "encoding": {"y": {"field": "outcome", "type": "nominal", "title": "办理结果",
                                                    "sort": {"field": "position"}},
@@ -199,11 +211,17 @@ def dashboards(db: str) -> dict:
                 },
                 "appeals-corrected": {
                     "title": "行政复议、行政诉讼结果（件）", "db": db, "library": "vega-lite",
-                    "query": "SELECT g.position AS gpos, g.label AS grp, o.label AS outcome, o.position AS position, sum(v.value) AS n "
-                             "FROM review_litigation_corrected v JOIN reports r ON r.id = v.report "
-                             "JOIN review_groups g ON g.key = v.[group] JOIN review_outcomes o ON o.key = v.outcome "
-                             f"WHERE v.outcome != 'total' {year_opt} {region_opt} "
-                             "GROUP BY g.key, o.key ORDER BY g.position, o.position",
+                    "query": "WITH base AS (SELECT v.[group] AS g, v.outcome AS o, sum(v.value) AS n "
+                             "FROM review_litigation v JOIN reports r ON r.id = v.report WHERE v.outcome != 'total' "
+                             f"{year_opt} {region_opt} GROUP BY v.[group], v.outcome), "
+                             "delta AS (SELECT d.key1 AS g, d.key2 AS o, sum(d.delta) AS n FROM correction_deltas d "
+                             "JOIN reports r ON r.id = d.report WHERE d.table_name = 'review_litigation' "
+                             f"{year_opt} {region_opt} GROUP BY d.key1, d.key2) "
+                             "SELECT g.position AS gpos, g.label AS grp, o.label AS outcome, o.position AS position, "
+                             "coalesce(b.n, 0) + coalesce(dl.n, 0) AS n "
+                             "FROM review_groups g JOIN review_outcomes o ON o.key != 'total' "
+                             "LEFT JOIN base b ON b.g = g.key AND b.o = o.key LEFT JOIN delta dl ON dl.g = g.key AND dl.o = o.key "
+                             "ORDER BY g.position, o.position",
                     "display": {"mark": {"type": "bar", "tooltip": True},
                                 "encoding": {"x": {"field": "grp", "type": "nominal", "title": "类别",
                                                    "sort": {"field": "gpos"}},
@@ -290,6 +308,8 @@ def tables() -> dict:
                      "columns": {"kind": "continuity.carried_over（上年结转）· missing.report（缺报）",
                                  "expected": "上年度结转下年度继续办理（件）", "actual": "本年度上年结转（件）",
                                  "deadline": "公开截止日期"}},
+        "correction_deltas": {"title": "更正差额（每个单元格最新的更正）",
+                              "columns": {"delta": "更正值 − 提取值（null 按 0）"}},
         "corrections": {"title": "人工更正", "description": "更正从不覆盖提取值：*_corrected 视图应用每个单元格最新的更正。",
                         "columns": {"who": "更正人", "at": "时间", "why": "理由", "table_name": "表",
                                     "keys": "单元格键 key1.key2（如 new_received.total）", "value": "更正后的值"}},

@@ -263,8 +263,26 @@ LEFT JOIN [disclosure_measures] m ON m.[key] = f.[measure]""",
     ]
 
 
+def _deltas_view() -> str:
+    """Latest correction per cell as a difference to the extracted value: aggregate queries add
+    ``sum(delta)`` to the sum over the fact table instead of scanning a *_corrected view (which
+    SQLite must materialize: seconds at 100,000 reports)."""
+    parts = []
+    for table, (k1, k2) in FACT_TABLES.items():
+        parts.append(f"""SELECT c.[report], c.[table_name], substr(c.[keys], 1, instr(c.[keys], '.') - 1) AS [key1],
+       substr(c.[keys], instr(c.[keys], '.') + 1) AS [key2], c.[value],
+       (SELECT f.[value] FROM [{table}] f WHERE f.[report] = c.[report]
+        AND f.[{k1}] || '.' || f.[{k2}] = c.[keys]) AS [extracted_value]
+FROM [corrections] c
+WHERE c.[table_name] = '{table}' AND c.[id] = (SELECT max(x.[id]) FROM [corrections] x
+      WHERE x.[report] = c.[report] AND x.[table_name] = c.[table_name] AND x.[keys] = c.[keys])""")
+    return ("CREATE VIEW IF NOT EXISTS [correction_deltas] AS\nSELECT d.*, coalesce(d.[value], 0) - coalesce(d.[extracted_value], 0) AS [delta]\nFROM (\n"
+            + "\nUNION ALL\n".join(parts) + "\n) d")
+
+
 def views() -> dict[str, str]:
     out = {f"{t}_corrected": _corrected_view(t) for t in FACT_TABLES}
+    out["correction_deltas"] = _deltas_view()
     out["report_totals"] = _report_totals_view()
     for sql in _labelled_views():
         name = sql.split("[", 1)[1].split("]", 1)[0]

@@ -227,3 +227,25 @@ def test_tokens():
     assert {"复议", "行政复议", "政府信息公开", "本机关不掌握", "datasette", "3"} <= toks
     assert "被申请行政复" not in toks  # no arbitrary 6-grams
     assert "复议" in search_tokens("行政復議").split()  # traditional characters are folded
+
+
+def test_aggregates_apply_correction_deltas(tmp_path):
+    """outcome_mix sums the fact table plus correction deltas; it must equal summing the corrected view."""
+    from archive.metadata import canned_queries
+
+    db = open_archive(tmp_path / "a.db")
+    for y in (2023, 2024):
+        r = json.loads((FIXTURES / f"shili-{y}.json").read_text(encoding="utf-8"))
+        load_report(db, f"{y:064x}", r, "demo-shili")
+    sql = canned_queries()["outcome_mix"]["sql"]
+    before = {row[1]: row[3] for row in db.execute(sql, {"year": "", "region": ""})}
+    assert before["（一）予以公开"] == 50 + 70
+    add_correction(db, who="a", why="b", table="applications", report=1, keys="granted.total", value=55)
+    add_correction(db, who="a", why="later one wins", table="applications", report=1, keys="granted.total", value=60)
+    add_correction(db, who="a", why="missing cell", table="applications", report=2, keys="other_handling.total", value=3)
+    after = {row[1]: row[3] for row in db.execute(sql, {"year": "", "region": ""})}
+    assert after["（一）予以公开"] == 60 + 70 and after["（六）其他处理"] == 3
+    via_view = dict(db.execute(
+        "SELECT ar.label, sum(a.value) FROM applications_corrected a JOIN application_rows ar ON ar.key = a.row "
+        "WHERE a.applicant = 'total' AND ar.is_result = 1 GROUP BY ar.key").fetchall())
+    assert {k: v for k, v in after.items() if v} == {k: v for k, v in via_view.items() if v}
