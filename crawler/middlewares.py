@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
@@ -66,6 +66,19 @@ class PortalGuardMiddleware(_WithCrawler):
         if why:
             raise IgnoreRequest(why)
         return None
+
+
+class RedirectLoopMiddleware(_WithCrawler):
+    """A redirect back to a URL already on this request's redirect chain is a loop: fail it
+    (errback, kind ``redirect-loop``) instead of letting the duplicate filter drop it silently."""
+
+    def process_response(self, request, response, spider=None):
+        if 300 <= response.status < 400 and b"Location" in response.headers:
+            target = urljoin(request.url, response.headers[b"Location"].decode("latin-1").strip())
+            chain = set(request.meta.get("redirect_urls") or []) | {request.url}
+            if target in chain:
+                raise IgnoreRequest(f"redirect loop: {request.url} -> {target}")
+        return response
 
 
 class PortalStatsMiddleware(_WithCrawler):

@@ -39,6 +39,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.PortalGuardMiddleware": 560,   # offsite / private address / blocked portal
+    "crawler.middlewares.RedirectLoopMiddleware": 650,  # before RedirectMiddleware (600) sees a 3xx
     "crawler.middlewares.PortalStatsMiddleware": 950,   # counts every attempt and its bytes
 }
 # Spiders set no allowed_domains: PortalGuardMiddleware checks hosts per portal instead.

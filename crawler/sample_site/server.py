@@ -24,6 +24,11 @@ RUISHU_412 = (b'<!DOCTYPE html><html><head><meta http-equiv="Content-Type" conte
 WZWS_PAGE = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title></title></head><body>"
              "<noscript>请开启JavaScript并刷新该页</noscript><script>var a=\"/wz/xxgk/nb/?wzwschallenge=V1pXU19DT05GSVJN\";"
              "location.href=a;</script></body></html>").encode("utf-8")
+JSL_521 = (b"<script>document.cookie=('_')+('_')+('j')+('s')+('l')+('_')+('c')+('l')+('e')+('a')+('r')+('a')+('n')+"
+           b"('c')+('e')+('=')+'1732800000.123|0|abc';location.href=location.pathname+location.search</script>")
+YUNSUO_PAGE = ("<html><head><meta charset=\"utf-8\"></head><body><script>function stringToHex(s){return s}"
+               "document.cookie=\"srcurl=\"+stringToHex(window.location.href)+\";path=/;\";"
+               "window.location.href=\"/ys/?security_verify_data=313932302c31303830\";</script></body></html>").encode("utf-8")
 FAKE_PDF = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404 页面不存在</title></head>"
             "<body><h1>对不起，您访问的页面不存在或已被删除</h1><p><a href=\"/\">返回首页</a></p></body></html>").encode("utf-8")
 NO_REPORT = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>政府信息公开年度报告</title></head>"
@@ -81,6 +86,11 @@ class SampleServer:
                 if kind == "rs-412":
                     return 412, {"Content-Type": "text/html; charset=utf-8",
                                  "Set-Cookie": "FSSBBIl1UgzbN7N80S=Rk3xq9; Path=/; HttpOnly"}, RUISHU_412
+                if kind == "jsl-521":
+                    return 521, {"Content-Type": "text/html", "Set-Cookie": "__jsluid_h=8f3c2a1b0d9e; max-age=31536000; path=/"}, JSL_521
+                if kind == "yunsuo":
+                    return 200, {"Content-Type": "text/html; charset=utf-8",
+                                 "Set-Cookie": "yunsuo_session_verify=2f8e1c0b9a7d6e5f4a3b2c1d0e9f8a7b; path=/"}, YUNSUO_PAGE
                 return 200, {"Content-Type": "text/html; charset=utf-8"}, WZWS_PAGE
         if path.endswith("/dataproxy.jsp"):
             return self.dataproxy(path, q)

@@ -478,14 +478,18 @@ class ReportSpider(scrapy.Spider):
             kind = "dns"
         elif "maxsize" in msg.lower() or "max size" in msg.lower() or "larger than" in msg.lower():
             kind = "too-large"
+        elif "DataLoss" in name or "DataLoss" in msg or "truncat" in msg.lower():
+            kind = "truncated"
         elif name in ("ConnectionRefusedError", "ConnectError", "ResponseNeverReceived", "ConnectionLost",
-                      "ConnectionDone", "TCPTimedOutError", "ResponseFailed", "PotentialDataLoss"):
+                      "ConnectionDone", "TCPTimedOutError", "ResponseFailed", "DownloadFailedError") or \
+                re.search(r"Connection(Done|Lost|Refused)|ResponseNeverReceived|reset", msg):
             kind = "connection"
         elif name == "HttpError":
             kind = f"http-{failure.value.response.status}"
         else:
             kind = "error"
-        self.record_error(pid, request.url, kind, f"{name}: {msg}")
+        url = (meta.get("redirect_urls") or [request.url])[0]  # the URL we asked for, not the last hop
+        self.record_error(pid, url, kind, f"{name}: {msg}")
         if meta.get("role") == "listing":
             self.listing_failed.add(meta.get("listing_url"))
         if kind in ("offsite", "private-address", "robots"):

@@ -174,3 +174,18 @@ def test_store_write_once_and_state(tmp_path):
     s.save()
     assert PortalState(tmp_path, "p").listings == {"u": {"etag": '"1"'}}
     assert (tmp_path / "crawl" / "state" / "p.json").exists()
+
+
+def test_redirect_loop_is_an_error_not_a_silent_drop():
+    from scrapy import Request
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.http import Response
+
+    from crawler.middlewares import RedirectLoopMiddleware
+
+    mw = RedirectLoopMiddleware()
+    req = Request("http://h/b", meta={"redirect_urls": ["http://h/a"]})
+    with pytest.raises(IgnoreRequest, match="redirect loop"):
+        mw.process_response(req, Response("http://h/b", status=302, headers={"Location": "/a"}), None)
+    ok = Response("http://h/b", status=302, headers={"Location": "/c"})
+    assert mw.process_response(req, ok, None) is ok

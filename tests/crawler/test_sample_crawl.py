@@ -80,6 +80,10 @@ def test_every_failure_kind_recorded_and_the_crawl_goes_on(nights):
     h = nights["first"]["health"]
     assert h["sample-blocked-rs"]["blocked"]["kind"] == "rs-412"
     assert h["sample-blocked-wzws"]["blocked"]["kind"] == "wzws"
+    assert h["sample-blocked-jsl"]["blocked"]["kind"] == "jsl-521"
+    assert h["sample-blocked-yunsuo"]["blocked"]["kind"] == "yunsuo"
+    for pid in ("sample-blocked-rs", "sample-blocked-wzws", "sample-blocked-jsl", "sample-blocked-yunsuo"):
+        assert h[pid]["requests"] == 1 and h[pid]["new_documents"] == 0 and h[pid]["errors"] == []
     kinds = {(pid, e["kind"]) for pid, x in h.items() for e in x["errors"]}
     assert ("sample-trs-hongze", "http-404") in kinds          # dead link
     assert ("sample-snowflake", "rejected") in kinds           # HTML error page under a .pdf name
