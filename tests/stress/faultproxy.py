@@ -131,12 +131,14 @@ class FaultProxy:
                     return rule
         return None
 
-    def fetch(self, method: str, path: str, headers: dict) -> tuple[int, list[tuple[str, str]], bytes]:
+    def fetch(self, method: str, path: str, headers: dict, body: bytes | None = None
+              ) -> tuple[int, list[tuple[str, str]], bytes]:
         conn = http.client.HTTPConnection(self.upstream_host, self.upstream_port, timeout=30)
         try:
-            fwd = {k: v for k, v in headers.items() if k.lower() not in ("host", "connection", "accept-encoding")}
+            fwd = {k: v for k, v in headers.items()
+                   if k.lower() not in ("host", "connection", "accept-encoding", "content-length")}
             fwd["Host"] = f"{self.upstream_host}:{self.upstream_port}"
-            conn.request(method, path, headers=fwd)
+            conn.request(method, path, body=body, headers=fwd)
             resp = conn.getresponse()
             body = resp.read()
             return resp.status, resp.getheaders(), body
@@ -165,6 +167,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         self._serve("GET")
 
+    def do_POST(self):
+        self._serve("POST")
+
     # ------------------------------------------------------------------
     def _send(self, code: int, body: bytes, headers: list[tuple[str, str]] = (), ctype="text/html; charset=utf-8",
               method="GET"):
@@ -192,6 +197,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, method: str):
         owner, path = self.owner, self.path
+        n = int(self.headers.get("Content-Length") or 0)
+        req_body = self.rfile.read(min(n, 1 << 20)) if n else None
         rule = owner.pick(path)
         kind = rule.kind if rule else "pass"
         try:
@@ -227,7 +234,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(521, JSL_521, [("Set-Cookie", "__jsluid_h=0123456789abcdef; Path=/")],
                                   method=method)
 
-            status, headers, body = owner.fetch(method, path, dict(self.headers))
+            status, headers, body = owner.fetch(method, path, dict(self.headers), req_body)
             ctype = next((v for k, v in headers if k.lower() == "content-type"), "application/octet-stream")
             body = owner.relink(body, ctype)
             if kind == "mutate":

@@ -36,7 +36,7 @@ class Case:
     codes: frozenset[str] | None = ANY
     truth: dict | None = None
     allowed: dict = field(default_factory=dict)
-    max_seconds: float = 20.0
+    max_seconds: float = 20.0  # CPU seconds (all threads, LibreOffice included); wall time only guards hangs
     max_rss_mb: float = 1024.0  # OCR (onnxruntime) alone takes ~800 MB on a blank page
     same_as: str | None = None  # facts must equal those of this other case (the clean original)
     note: str = ""
@@ -84,10 +84,15 @@ def truncate(data: bytes, frac: float) -> bytes:
     return data[: int(len(data) * frac)]
 
 
-def encrypted_pdf(user: str) -> bytes:
+def encrypted_pdf(user: str, embed_font: bool = False) -> bytes:
     from reportlab.lib.pdfencrypt import StandardEncryption
 
-    return synth.report_pdf(facts(), encrypt=StandardEncryption(user, ownerPassword="owner-secret", strength=128))
+    return synth.report_pdf(facts(), encrypt=StandardEncryption(user, ownerPassword="owner-secret", strength=128,
+                                                                canCopy=0, canModify=0), embed_font=embed_font)
+
+
+def clean_pdf_ttf() -> bytes:
+    return cached("clean_pdf_ttf", lambda: synth.report_pdf(facts(), embed_font=True))
 
 
 def bad_xref_pdf() -> bytes:
@@ -556,9 +561,13 @@ def cases() -> list[Case]:
         Case("pdf-no-xref", no_xref_pdf, "report.pdf", S("error", "ok", "no_tables"), pdf_err, truth=truth),
         Case("pdf-encrypted-user-pw", lambda: cached("enc_user", lambda: encrypted_pdf("open-sesame")), "report.pdf",
              ERR, S("encrypted_pdf")),
-        Case("pdf-encrypted-owner-only", lambda: cached("enc_owner", lambda: encrypted_pdf("")), "report.pdf",
+        Case("pdf-ttf-clean", clean_pdf_ttf, "report.pdf", S("ok"), truth=truth, note="control (embedded font)"),
+        Case("pdf-encrypted-owner-only", lambda: cached("enc_owner", lambda: encrypted_pdf("", embed_font=True)),
+             "report.pdf", S("ok"), truth=truth, same_as="pdf-ttf-clean",
+             note="copy-protected (empty user password, owner password): common for government PDFs; readable"),
+        Case("pdf-encrypted-owner-only-cid", lambda: cached("enc_owner_cid", lambda: encrypted_pdf("")), "report.pdf",
              S("ok", "no_tables", "error"), S("encrypted_pdf"), truth=truth,
-             note="empty user password: readable; if read, facts must be right"),
+             note="same with a non-embedded CID font: pdfminer maps no glyph (cid:N); if read, facts must be right"),
         Case("pdf-no-text-layer", image_only_pdf, "scan.pdf", S("needs_ocr", "no_tables", "error"),
              S("needs_ocr", "not_a_report"), max_seconds=20),
         Case("pdf-blank-pages", blank_pages_pdf, "report.pdf", S("needs_ocr", "no_tables", "error"),
@@ -586,7 +595,7 @@ def cases() -> list[Case]:
         Case("html-utf8-bom", lambda: b"\xef\xbb\xbf" + clean_html(), "report.html", html_report, truth=truth,
              same_as="html-clean"),
         Case("html-utf16", lambda: synth.report_html(facts(), charset="utf-16").encode("utf-16"), "report.html",
-             S("ok", "no_tables", "error"), truth=truth),
+             html_report, truth=truth, same_as="html-clean", note="UTF-16 with a byte-order mark is unambiguous"),
         Case("html-as-doc", clean_html, "report.doc", html_report, truth=truth, same_as="html-clean",
              note="Word 'save as web page' files named .doc are common on portals"),
         Case("text-mojibake", mojibake, "report.txt", S("error", "no_tables"), S("mojibake", "not_a_report")),
@@ -617,7 +626,8 @@ def cases() -> list[Case]:
              S("unsupported_format", "needs_ocr", "not_a_report")),
         Case("jpeg-as-pdf", jpeg_bytes, "report.pdf", S("error", "needs_ocr", "no_tables"),
              S("unsupported_format", "needs_ocr", "malformed", "not_a_report")),
-        Case("gif-as-pdf", gif_as_pdf, "report.pdf", ERR, S("unsupported_format", "malformed", "needs_ocr")),
+        Case("gif-as-pdf", gif_as_pdf, "report.pdf", ERR,
+             S("unsupported_format", "malformed", "needs_ocr", "not_a_report")),
         Case("garbage-64k", lambda: garbage(65536, 3), None, ERR),
         Case("garbage-as-pdf", lambda: garbage(65536, 4), "report.pdf", ERR),
         Case("garbage-with-pdf-magic", lambda: b"%PDF-1.4\n" + garbage(65536, 5), "report.pdf", ERR, pdf_err),

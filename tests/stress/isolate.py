@@ -7,6 +7,7 @@ import json
 import math
 import multiprocessing as mp
 import os
+import resource
 import time
 import traceback
 
@@ -19,11 +20,18 @@ def _status_kb(field: str) -> int:
     return 0
 
 
+def _cpu() -> float:
+    """CPU seconds of this process (all threads) and its waited-for children (LibreOffice)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _child(conn, fn, args, kwargs, workdir):
     try:
         if workdir:
             os.chdir(workdir)
         base = _status_kb("VmRSS")
+        cpu0 = _cpu()
         t0 = time.perf_counter()
         out: dict = {}
         try:
@@ -31,6 +39,7 @@ def _child(conn, fn, args, kwargs, workdir):
         except BaseException:  # noqa: BLE001 - the point is to record it
             out["exception"] = traceback.format_exc()
         out["seconds"] = time.perf_counter() - t0
+        out["cpu_seconds"] = _cpu() - cpu0
         out["rss_growth_mb"] = max(0, _status_kb("VmHWM") - base) / 1024
         try:
             json.dumps(out.get("value"), allow_nan=False, ensure_ascii=False)
@@ -57,7 +66,7 @@ def _jsonable(v):
 
 def run_isolated(fn, *args, limit: float = 60.0, workdir: str | None = None, **kwargs) -> dict:
     """``fn(*args, **kwargs)`` in a forked child. Returns ``{"value"|"exception"|"hung", "seconds",
-    "rss_growth_mb", ["json_error"]}``; a child still running after ``limit`` s is killed."""
+    "cpu_seconds", "rss_growth_mb", ["json_error"]}``; a child still running after ``limit`` s is killed."""
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
     p = ctx.Process(target=_child, args=(child, fn, args, kwargs, workdir), daemon=True)
@@ -80,6 +89,7 @@ def run_isolated(fn, *args, limit: float = 60.0, workdir: str | None = None, **k
         parent.close()
     out.setdefault("seconds", time.perf_counter() - t0)
     out.setdefault("rss_growth_mb", float("nan"))
+    out.setdefault("cpu_seconds", float("nan"))
     if p.exitcode not in (0, None) and "value" not in out and "exception" not in out and not out.get("hung"):
         out["exception"] = f"child exited with {p.exitcode}"
     return out

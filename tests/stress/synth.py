@@ -247,15 +247,37 @@ def _cid_font() -> str:
     return _FONT
 
 
-def report_pdf(facts: dict | None = None, tables: bool = True, encrypt=None, compress: bool = True) -> bytes:
-    """A bordered-table PDF made with reportlab (CID font STSong-Light: small, not embedded)."""
+_TTF = None
+TTF_PATH = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+
+
+def _ttf_font() -> str | None:
+    """An embedded TrueType CJK font (what real reports use), where the machine has one."""
+    global _TTF
+    if _TTF is None:
+        import os
+
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        if not os.path.exists(TTF_PATH):
+            return None
+        pdfmetrics.registerFont(TTFont("WQY", TTF_PATH, subfontIndex=0))
+        _TTF = "WQY"
+    return _TTF
+
+
+def report_pdf(facts: dict | None = None, tables: bool = True, encrypt=None, compress: bool = True,
+               embed_font: bool = False) -> bytes:
+    """A bordered-table PDF made with reportlab: CID font STSong-Light (small, not embedded), or
+    with ``embed_font`` a subset of a TrueType CJK font."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
     facts = facts or make_facts()
-    font = _cid_font()
+    font = (_ttf_font() if embed_font else None) or _cid_font()
     style = ParagraphStyle("zh", fontName=font, fontSize=10, leading=14, wordWrap="CJK")
     small = ParagraphStyle("zh-small", fontName=font, fontSize=6, leading=8, wordWrap="CJK")
     buf = io.BytesIO()

@@ -38,7 +38,7 @@ def run_case(name: str, tmp_root: Path) -> dict:
         work = tmp_root / name / "a" / "b" / "c"
         work.mkdir(parents=True, exist_ok=True)
         out = run_isolated(extract_bytes, data, filename=case.filename, include_text=True,
-                           limit=max(60.0, case.max_seconds * 3), workdir=str(work))
+                           limit=max(120.0, case.max_seconds * 6), workdir=str(work))
         out["input_size"] = len(data)
         _RESULTS[name] = out
     return _RESULTS[name]
@@ -60,7 +60,7 @@ def _close(a, b) -> bool:
 
 
 def check_result(case: hostile.Case, out: dict, reference: dict | None = None) -> None:
-    assert not out.get("hung"), f"{case.name}: extraction did not finish within {max(60, case.max_seconds * 3)} s"
+    assert not out.get("hung"), f"{case.name}: extraction did not finish within {max(120, case.max_seconds * 6)} s"
     assert "exception" not in out, f"{case.name}: extract_bytes raised:\n{out['exception']}"
     assert "json_error" not in out, f"{case.name}: result is not strict JSON ({out['json_error']})"
     res = out["value"]
@@ -102,13 +102,17 @@ def check_result(case: hostile.Case, out: dict, reference: dict | None = None) -
                               f"({len(facts)} vs {len(ref)} facts; first diff: "
                               f"{next(((k, facts.get(k), ref.get(k)) for k in set(facts) | set(ref) if facts.get(k) != ref.get(k)), None)})")
 
-    assert out["seconds"] < case.max_seconds, f"{case.name}: took {out['seconds']:.1f} s (limit {case.max_seconds} s)"
+    assert out["cpu_seconds"] < case.max_seconds, (
+        f"{case.name}: took {out['cpu_seconds']:.1f} CPU s ({out['seconds']:.1f} s wall; limit {case.max_seconds} CPU s)")
     assert out["rss_growth_mb"] < case.max_rss_mb, (
         f"{case.name}: peak RSS grew by {out['rss_growth_mb']:.0f} MB (limit {case.max_rss_mb} MB)")
 
 
 # Known failures in other engineers' code, found by these tests: name -> reason (strict xfail).
-KNOWN: dict[str, str] = {}
+KNOWN: dict[str, str] = {
+    "html-utf16": "extract.sniff: UTF-16 HTML (with BOM) is sniffed as plain text, so its tables are never "
+                  "read (no_tables)",
+}
 
 
 def _params():
@@ -145,7 +149,8 @@ def test_summary_table(tmp_root, capsys):
         v = out.get("value") or {}
         code = (v.get("error") or {}).get("code", "") if isinstance(v, dict) else ""
         state = "HUNG" if out.get("hung") else ("RAISED" if "exception" in out else v.get("status"))
-        lines.append(f"{name:32} {state!s:10} {code:20} {out['seconds']:6.2f}s {out['rss_growth_mb']:7.1f}MB "
+        lines.append(f"{name:32} {state!s:10} {code:20} {out['seconds']:6.2f}s wall {out['cpu_seconds']:6.2f}s cpu "
+                     f"{out['rss_growth_mb']:7.1f}MB "
                      f"{out['input_size']:>11,}B")
     report = Path(os.environ.get("NIANBAO_STRESS_REPORT", tmp_root / "hostile-summary.txt"))
     report.write_text("\n".join(lines) + "\n")
