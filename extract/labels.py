@@ -86,7 +86,7 @@ def label_matches(text_core: str, label_cores: tuple[str, ...], fuzzy: bool = Tr
             return True
     if fuzzy and len(text_core) >= 6:
         for lc in label_cores:
-            if len(lc) >= 6 and abs(len(lc) - len(text_core)) <= 3 and similar(text_core, lc) >= 0.8:
+            if len(lc) >= 6 and abs(len(lc) - len(text_core)) <= 3 and similar(text_core, lc) >= 0.85:
                 return True
     return False
 

@@ -108,28 +108,22 @@ def _strip_groups(n: str) -> str:
 
 
 def match_app_row(texts: list[str], last: int) -> str | None:
+    """The table-三 row a label names; ``last`` is the index (in APP_KEYS) of the last row
+    matched, so that short generic labels (其他, 总计) are only read in their place."""
     for i in range(len(texts)):
         n = _strip_groups(norm("".join(texts[i:])))
         c = core(n)
-        hits = []
-        for key, cores, generic in application_row_cores():
-            if label_matches(c, cores, fuzzy=not generic):
-                hits.append((key, generic))
-        if not hits:
-            continue
-        ordered = sorted(hits, key=lambda h: (APP_KEYS.index(h[0]) <= last, APP_KEYS.index(h[0])))
-        for key, generic in ordered:
-            idx = APP_KEYS.index(key)
-            if generic:
-                # 其他 / 总计 mean a table-三 row only in their place in the table
-                if key == "other_other" and last < APP_KEYS.index("rejected_petition"):
-                    continue
-                if key == "results_total" and last < APP_KEYS.index("granted"):
-                    continue
-            if idx <= last and not generic and key != "other_handling":
-                # a row seen again (repeated header on a new page, a second copy): keep going
+        for fuzzy in (False, True):
+            hits = [(key, generic) for key, cores, generic in application_row_cores()
+                    if label_matches(c, cores, fuzzy=fuzzy and not generic)]
+            hits.sort(key=lambda h: (APP_KEYS.index(h[0]) <= last, APP_KEYS.index(h[0])))
+            for key, generic in hits:
+                if generic:
+                    if key == "other_other" and last < APP_KEYS.index("rejected_petition"):
+                        continue
+                    if key == "results_total" and last < APP_KEYS.index("granted"):
+                        continue
                 return key
-            return key
     return None
 
 
@@ -176,6 +170,9 @@ def _enter(st: _State, section: str) -> None:
         st.header = None
 
 
+_REVIEW_HEADER_WORDS = ("结果", "维持", "纠正", "其他", "审结", "总计", "合计", "复议", "诉讼", "起诉", "未经", "尚未", "计")
+
+
 def _handle_review(st: _State, v: RowView) -> None:
     if st.review_done:
         return
@@ -185,9 +182,18 @@ def _handle_review(st: _State, v: RowView) -> None:
         if vals is not None:
             st.review[g] = vals
             return
+    if v.labels:
+        rest = norm(v.label)
+        for w in _REVIEW_HEADER_WORDS:
+            rest = rest.replace(w, "")
+        if len(rest) > 12 and not ("行政复议" in norm(v.label) and "行政诉讼" in norm(v.label)):
+            # prose after the table: stop reading numbers
+            if st.review_stream or st.review:
+                st.review_done = True
+            return
     if v.has_values:
         st.review_stream.extend(v.values)
-        if len([c for c in st.review_stream]) >= 15:
+        if len([c for c in st.review_stream if not is_blank(c.text)]) >= 15:
             st.review_done = True
 
 
@@ -254,7 +260,7 @@ def walk(rows: list[RowView]) -> _State:
                 st.app_header += norm(label)
         elif st.section == "review_litigation":
             _handle_review(st, v)
-        elif texts and not v.has_values and norm(label).startswith("信息内容"):
+        elif texts and not v.has_values and "信息内容" in norm(label)[:30]:
             found = find_measures(label)
             if found:
                 st.header = found

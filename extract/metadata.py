@@ -238,23 +238,38 @@ def find_year(text: str, title: str | None, hint: int | None = None) -> int | No
     return None
 
 
-_DATE = re.compile(r"(?:发布时间|发布日期|发文日期|成文日期|时间|日期)[:：\s]*((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_DATE = re.compile(r"(?<!统计)(?<!数据)(?:发布时间|发布日期|发文日期|成文日期|印发日期|时间|日期)[:：\s]*((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?\s*$")
+
+
+def _ymd(m) -> str | None:
+    y, mo, d = (int(x) for x in m.groups()[:3])
+    if 1 <= mo <= 12 and 1 <= d <= 31:
+        return f"{y:04d}-{mo:02d}-{d:02d}"
+    return None
 
 
 def find_published_date(text: str, meta: dict | None = None) -> str | None:
+    """发布时间/发布日期 printed in the page, else the reader's hint (HTML meta tags), else the
+    date line of the signature block (落款: the last lines, a line holding only a date), else a
+    date line alone near the top. File dates (pdf_created, docx_created) are never used."""
     s = unicodedata.normalize("NFKC", text[:5000])
     m = _DATE.search(s)
-    if not m:
-        m = re.search(r"^\s*((?:19|20)\d{2})\s*[-年]\s*(\d{1,2})\s*[-月]\s*(\d{1,2})\s*日?\s*$", s[:1500], re.M)
-    if m:
-        y, mo, d = (int(x) for x in m.groups())
-        if 1 <= mo <= 12 and 1 <= d <= 31:
-            return f"{y:04d}-{mo:02d}-{d:02d}"
+    if m and _ymd(m):
+        return _ymd(m)
     meta = meta or {}
-    for k in ("published_date", "date"):
-        v = meta.get(k)
-        if isinstance(v, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", v):
-            return v
+    v = meta.get("published_date")
+    if isinstance(v, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", v):
+        return v
+    tail = [x for x in unicodedata.normalize("NFKC", text[-3000:]).split("\n") if x.strip()][-8:]
+    for line in reversed(tail):
+        m = _DATE_LINE.match(line)
+        if m and _ymd(m):
+            return _ymd(m)
+    for line in s[:1500].split("\n"):
+        m = _DATE_LINE.match(line)
+        if m and _ymd(m):
+            return _ymd(m)
     return None
 
 
