@@ -233,7 +233,7 @@ def walk(rows: list[RowView]) -> _State:
                     _enter(st, sec)
                 continue
             n = norm(label)
-            if n.startswith("第二十条") and len(n) < 20:
+            if n.startswith("第二十条") and len(n) < 20 and not v.has_values:
                 _enter(st, "active_disclosure")
                 continue
             if "行政复议" in n and "行政诉讼" in n and len(n) < 300 and st.section != "review_litigation":

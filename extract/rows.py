@@ -21,6 +21,7 @@ from extract.labels import section_of, starts_row
 from extract.values import is_blank, is_value
 
 PIPE, LINE, SPACE = "pipe", "line", "space"
+_PAGE_NO = re.compile(r"^\d{1,3}$")
 _UNIT_GAP = re.compile(r"(\d)\s+(万元|元)(?=\s|$)")
 
 
@@ -84,10 +85,16 @@ def regroup(frags: list[Frag]) -> list[list[Frag]]:
             rows.append(cur)
         cur = None
 
+    per_line: dict[int | None, int] = {}
+    for f in frags:
+        per_line[f.line] = per_line.get(f.line, 0) + 1
     for f in frags:
         if f.blank or is_value(f.text):
             if cur is None:
                 cur = _Row()
+            elif (f.boundary == LINE and f.line is not None and per_line.get(f.line) == 1 and cur.labels
+                  and cur.values and cur.values[0].line == cur.labels[-1].line and _PAGE_NO.match(f.text.strip())):
+                continue  # a bare page number under a row printed whole on one line
             cur.values.append(f)
             continue
         if cur is None:

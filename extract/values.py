@@ -22,7 +22,7 @@ from extract.template import DECIMAL_MEASURES
 NULL_TOKENS = frozenset({"", "/", "\\", "-", "--", "—", "——", "–", "－", "－－", "无", "/无", "空", "×", "x", "X", "*", "…"})
 UNITS = ("万元", "元", "件", "项", "个", "条", "次", "宗", "人次", "户", "份")
 _NUM = re.compile(
-    r"^(?P<sign>[增减+\-])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<unit>万元|元|件|项|个|条|次|宗|人次|户|份)?$"
+    r"^(?P<sign>[增减+\-])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<unit>万元|万|元|件|项|个|条|次|宗|人次|户|份)?$"
 )
 _NUMLIKE = re.compile(r"^[+\-]*(?:\d[\d_,.]*(?:[eE][+\-]?\d+)?|0[xX][0-9a-fA-F]+|nan|inf|infinity)$", re.I)
 MAX_DIGITS = 15  # larger integers are not counts any report prints; beyond this they are treated as garbage

@@ -235,3 +235,16 @@ def test_readable_report_without_tables():
 def test_not_a_report():
     res = extract_bytes("今日天气晴，气温二十度。".encode() * 10, filename="x.txt")
     assert res["status"] == "error" and res["error"]["code"] == "not_a_report"
+
+
+def test_bare_page_number_under_a_one_line_row_is_skipped():
+    text = ("二、主动公开政府信息情况\n第二十条第（一）项\n信息内容 本年制发件数 本年废止件数 现行有效件数\n"
+            "规章 0 0 3\n3\n行政规范性文件 1 2 5\n")
+    ad = match_document(read_text(text.encode()))["active_disclosure"]
+    assert ad == {"regulations": {"issued": 0, "repealed": 0, "in_force": 3},
+                  "normative_documents": {"issued": 1, "repealed": 2, "in_force": 5}}
+
+
+def test_block_label_in_the_same_row_as_a_category():
+    r = match_rows(rows("二、主动公开政府信息情况", "第二十条第（五）项|信息内容|本年处理决定数量", "第二十条第（五）项|行政许可|9"))
+    assert r["active_disclosure"] == {"licensing": {"decisions": 9}}
