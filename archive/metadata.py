@@ -297,6 +297,11 @@ def tables() -> dict:
         "active_disclosure_corrected": {"title": "表二（已应用更正）", "columns": corrected_cols},
         "applications_corrected": {"title": "表三（已应用更正）", "columns": corrected_cols},
         "review_litigation_corrected": {"title": "表四（已应用更正）", "columns": corrected_cols},
+        "applications_wide": {"title": "表三（按报告和行，申请人类别为列，已应用更正）",
+                              "description": "与原表同形：每份报告每行一条，列为 自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他、总计（件）。"
+                                             "请按 report 过滤。",
+                              "sort": "row_position",
+                              "columns": {c.key: f"{c.label}（件）" for c in T.APPLICANT_COLUMNS}},
         "applications_labelled": {"title": "表三（中文标签，已应用更正）", "facets": ["year", "row_label", "applicant_label"]},
         "review_litigation_labelled": {"title": "表四（中文标签，已应用更正）", "facets": ["year", "group_label", "outcome_label"]},
         "active_disclosure_labelled": {"title": "表二（中文标签，已应用更正）", "facets": ["year", "category_label"]},

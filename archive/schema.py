@@ -280,10 +280,31 @@ WHERE c.[table_name] = '{table}' AND c.[id] = (SELECT max(x.[id]) FROM [correcti
             + "\nUNION ALL\n".join(parts) + "\n) d")
 
 
+def _applications_wide_view() -> str:
+    """Table 三 as printed: one row per report × row, applicant columns side by side, corrected.
+    Built on the base table (not applications_corrected) so that ``WHERE report = ?`` reaches the
+    primary key; a correction that adds a cell the extraction lacks shows in *_corrected only."""
+    cell = ("CASE WHEN c.[id] IS NOT NULL THEN c.[value] ELSE f.[value] END")
+    cols = ",\n".join(f"  max(CASE WHEN f.[applicant] = '{c.key}' THEN {cell} END) AS [{c.key}]"
+                      for c in T.APPLICANT_COLUMNS)
+    return f"""CREATE VIEW IF NOT EXISTS [applications_wide] AS
+SELECT f.[report], ar.[position] AS [row_position], f.[row], ar.[label] AS [row_label],
+{cols},
+  max(c.[id]) AS [correction]
+FROM [applications] f
+LEFT JOIN [corrections] c ON c.[report] = f.[report] AND c.[table_name] = 'applications'
+     AND c.[keys] = f.[row] || '.' || f.[applicant]
+     AND c.[id] = (SELECT max(x.[id]) FROM [corrections] x WHERE x.[report] = f.[report]
+                   AND x.[table_name] = 'applications' AND x.[keys] = c.[keys])
+LEFT JOIN [application_rows] ar ON ar.[key] = f.[row]
+GROUP BY f.[report], f.[row]"""
+
+
 def views() -> dict[str, str]:
     out = {f"{t}_corrected": _corrected_view(t) for t in FACT_TABLES}
     out["correction_deltas"] = _deltas_view()
     out["report_totals"] = _report_totals_view()
+    out["applications_wide"] = _applications_wide_view()
     for sql in _labelled_views():
         name = sql.split("[", 1)[1].split("]", 1)[0]
         out[name] = sql

@@ -153,7 +153,7 @@ def main(argv=None) -> int:
     n = 2000 if args.quick else args.reports
     runs = 5 if args.quick else args.runs
 
-    tmp = tempfile.mkdtemp(prefix="nianbao-bench-")
+    tmp = tempfile.mkdtemp(prefix="nianbao-bench-archive-")
     path = args.keep or Path(tmp) / "archive.db"
     if path.exists():
         path.unlink()

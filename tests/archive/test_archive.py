@@ -104,6 +104,8 @@ def test_reextraction_replaces_atomically_and_keeps_corrections(tmp_path, monkey
                    "AND row = 'results_total' AND applicant = 'total'", [rid]).fetchone()
     assert v == (151, 152, cid)
     assert db.execute("SELECT results_total FROM report_totals WHERE id = ?", [rid]).fetchone()[0] == 151
+    assert db.execute("SELECT total, natural_person, correction FROM applications_wide WHERE report = ? "
+                      "AND row = 'results_total'", [rid]).fetchone() == (151, 152, cid)
     # the extracted value is never overwritten
     assert db.execute("SELECT value FROM applications WHERE report = ? AND row = 'results_total' AND applicant = 'total'",
                       [rid]).fetchone()[0] == 152
