@@ -63,7 +63,7 @@ def _dispatch(data: bytes, s: Sniff, filename: str | None) -> Document:
         if ext in DOCUMENT_EXTENSIONS:
             doc.warnings.append(f"HTML content under a .{ext} name")
         return doc
-    if s.is_image:
+    if s.is_image and kind != "gif":  # GIFs are web graphics, not scans
         from extract.readers.ocr import read_image
 
         return read_image(data)

@@ -19,17 +19,18 @@ def clean_cell(text: str | None) -> str:
     """Join a cell's lines and drop the spacing a layout engine puts between wide characters.
 
     '自\\n然\\n人' → '自然人'; '总 计' → '总计'; '只计这一情\\n形' → '只计这一情形';
-    '2023 年' → '2023年'. Latin words keep one space. Digits are never glued together."""
+    '2023 年' → '2023年'; '14\\n5' → '145' (a number wrapped in a narrow column). Latin words keep
+    one space."""
     if not text:
         return ""
     text = text.replace("\u00a0", " ").replace("\r", "\n")
     parts = [p for p in _NEWLINE.split(text.strip()) if p]
     out = ""
     for p in parts:
+        # a number wrapped in a narrow column ('14\n5') is one number; wide characters join
+        # without a space; Latin words keep one
         if out and not (_is_wide(out[-1]) or _is_wide(p[0])) and not (out[-1].isdigit() and p[0].isdigit()):
             out += " "
-        elif out and out[-1].isdigit() and p[0].isdigit():
-            out += " "  # two numbers stacked in one cell: keep them apart
         out += p
     out = _SPACE_BETWEEN_WIDE.sub("", out)
     out = _SPACE_WIDE_LEFT.sub("", out)

@@ -19,6 +19,7 @@ from extract.readers.common import clean_cell, group_lines, is_page_number
 
 DPI = 200
 MAX_OCR_PAGES = 30
+MAX_PIXELS = 12_000_000  # per rendered page (A4 at 200 dpi is 3.9 M)
 TIME_BUDGET = 240.0
 INSTALL_HINT = "scanned document (no text layer): OCR needs the ocr extra — pip install nianbao[ocr]"
 
@@ -42,7 +43,8 @@ def _engine():
             raise error("needs_ocr", f"{INSTALL_HINT} ({type(exc).__name__}: {exc})") from exc
         logging.getLogger("RapidOCR").setLevel(logging.WARNING)
         try:
-            _ENGINE = RapidOCR(params={"Global.log_level": "warning"})
+            # no angle classifier: scans are upright, and it costs time on every text box
+            _ENGINE = RapidOCR(params={"Global.log_level": "warning", "Global.use_cls": False})
         except Exception:  # noqa: BLE001 - older rapidocr without that setting
             _ENGINE = RapidOCR()
         logging.getLogger("RapidOCR").setLevel(logging.WARNING)
@@ -52,7 +54,10 @@ def _engine():
 def read_pdf_ocr(data: bytes, *, meta: dict | None = None, pages: int | None = None,
                  max_pages: int = MAX_OCR_PAGES, time_budget: float = TIME_BUDGET, dpi: int = DPI) -> Document:
     """OCR every page (up to ``max_pages``) of an image-only PDF."""
-    engine = _engine()  # fails early with needs_ocr when the extra is missing
+    if not available():  # fail early, before rendering anything, when the extra is missing
+        _engine()
+    engine = None  # loaded on the first page that needs it (about 0.5 s, more on a busy machine)
+    ocred = 0
     import pypdfium2 as pdfium
 
     started = time.monotonic()
@@ -66,13 +71,29 @@ def read_pdf_ocr(data: bytes, *, meta: dict | None = None, pages: int | None = N
             if time.monotonic() - started > time_budget:
                 doc.warnings.append(f"OCR time budget {time_budget:.0f} s reached at page {i + 1}")
                 break
-            page = pdf[i]
             try:
+                page = pdf[i]
+            except pdfium.PdfiumError:
+                doc.warnings.append(f"page {i + 1}: cannot be loaded")
+                continue
+            try:
+                if not _has_marks(page):
+                    doc.warnings.append(f"page {i + 1}: blank (no image, no drawing), not OCRed")
+                    continue
+                w, h = page.get_size()
                 page_dpi = _render_dpi(page, dpi)
-                img = page.render(scale=page_dpi / 72).to_numpy()
+                scale = page_dpi / 72
+                if w * h * scale * scale > MAX_PIXELS:  # absurd page sizes: cap the bitmap
+                    scale = (MAX_PIXELS / max(w * h, 1.0)) ** 0.5
+                img = page.render(scale=scale).to_numpy()
             finally:
                 page.close()
-            rows, text = ocr_image(engine, img, page_no=i + 1, scale=page_dpi / 72)
+            if _nearly_blank(img):
+                doc.warnings.append(f"page {i + 1}: blank image, not OCRed")
+                continue
+            engine = engine or _engine()
+            rows, text = ocr_image(engine, img, page_no=i + 1, scale=scale)
+            ocred += 1
             doc.rows.extend(rows)
             texts.append(text)
         if n > max_pages:
@@ -80,8 +101,31 @@ def read_pdf_ocr(data: bytes, *, meta: dict | None = None, pages: int | None = N
     finally:
         pdf.close()
     doc.text = "\n".join(texts)
-    doc.warnings.append("text from OCR")
+    if ocred:
+        doc.warnings.append(f"text from OCR ({ocred} page{'s' if ocred > 1 else ''})")
     return doc
+
+
+def _has_marks(page) -> bool:
+    """Anything to read on the page: an image, a path (text drawn as outlines) or text."""
+    try:
+        import pypdfium2.raw as raw
+
+        for obj in page.get_objects(max_depth=2):
+            if obj.type in (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_TEXT,
+                            raw.FPDF_PAGEOBJ_SHADING):
+                return True
+        return False
+    except Exception:  # noqa: BLE001 - when in doubt, OCR it
+        return True
+
+
+def _nearly_blank(img) -> bool:
+    """Fewer than 1 in 2 000 pixels dark: nothing an OCR could read."""
+    import numpy as np
+
+    gray = img if img.ndim == 2 else img[..., :3].mean(axis=2)
+    return float((gray < 128).mean()) < 0.0005
 
 
 def _render_dpi(page, dpi: int) -> float:

@@ -20,6 +20,7 @@ MAX_TABLE_PAGES = 40  # pages handed to pdfplumber's table finder at most
 ALL_PAGES_UP_TO = 30  # documents this short get every page scanned
 MAX_TEXT_PAGES = 2000  # pypdfium2 text beyond this is not read
 TIME_BUDGET = 120.0  # seconds for the table pass
+TEXT_BUDGET = 8.0  # seconds for the text pass of a long PDF (pdfium: ~2 ms a page, 30 with unembedded CJK fonts)
 MIN_CHARS_PER_PAGE = 15  # fewer text characters than this on average → a scanned PDF
 
 TABLE_SETTINGS = {
@@ -59,7 +60,11 @@ def read_pdf(data: bytes, *, ocr: bool = True, time_budget: float = TIME_BUDGET)
     page_texts, meta, n_pages = _pdfium_texts(data)
     doc = Document(format="pdf", pages=n_pages, meta=meta)
     n_chars = sum(len(re.sub(r"\s", "", t)) for t in page_texts)
-    if n_pages and n_chars < MIN_CHARS_PER_PAGE * min(n_pages, len(page_texts) or 1):
+    n_read = meta.get("text_pages_read", len(page_texts))
+    if "text_pages_read" in meta:
+        doc.warnings.append(f"long PDF: text read on {n_read} of {n_pages} pages (time budget)")
+    if n_pages and n_chars < MIN_CHARS_PER_PAGE * max(1, min(n_pages, n_read)) and \
+            (n_chars == 0 or _has_images(data)):
         if not ocr:
             raise error("needs_ocr", "no text layer")
         from extract.readers.ocr import read_pdf_ocr
@@ -79,12 +84,16 @@ def read_pdf(data: bytes, *, ocr: bool = True, time_budget: float = TIME_BUDGET)
     texts: dict[int, str] = {}
     fallback_pages: list[int] = []
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
+        with pdfplumber.open(io.BytesIO(data), pages=pages) as pdf:
+            by_number = {p.page_number: p for p in pdf.pages}
             for pno in pages:
                 if time.monotonic() - started > time_budget:
                     doc.warnings.append(f"time budget {time_budget:.0f} s reached at page {pno}; later pages not searched")
                     break
-                page = pdf.pages[pno - 1]
+                page = by_number.get(pno)
+                if page is None:
+                    continue
+                _fix_cid_chars(page, data, pno)
                 page_frags, text, has_markers = _read_page(page, pno)
                 frags += page_frags
                 texts[pno] = text
@@ -93,7 +102,7 @@ def read_pdf(data: bytes, *, ocr: bool = True, time_budget: float = TIME_BUDGET)
             if not frags:
                 # No ruled table anywhere: rebuild rows from word positions on every scanned page.
                 fallback_pages = list(texts)
-            fallback_rows = {p: _word_rows(pdf.pages[p - 1], p) for p in fallback_pages}
+            fallback_rows = {p: _word_rows(by_number[p], p) for p in fallback_pages if p in by_number}
     except PDFPasswordIncorrect as exc:
         raise error("encrypted_pdf") from exc
     except ExtractionError:
@@ -147,21 +156,77 @@ def _pdfium_texts(data: bytes) -> tuple[list[str], dict, int]:
                     meta[f"pdf_{k.lower()}"] = md[k]
         except Exception:  # noqa: BLE001 - metadata is a hint only
             pass
+        if pdfium.raw.FPDF_GetSecurityHandlerRevision(pdf.raw) != -1:
+            meta["pdf_encrypted"] = True  # opened: an empty user password (restrictions only)
         m = re.match(r"D:(\d{4})(\d{2})(\d{2})", meta.get("pdf_creationdate", ""))
         if m:
             meta["pdf_created"] = f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
-        texts = []
-        for i in range(min(n, MAX_TEXT_PAGES)):
-            page = pdf[i]
-            tp = page.get_textpage()
+        texts = [""] * min(n, MAX_TEXT_PAGES)
+        failed = 0
+        started = time.monotonic()
+        done = 0
+        for i in _text_order(len(texts)):
+            if done >= ALL_PAGES_UP_TO and time.monotonic() - started > TEXT_BUDGET:
+                meta["text_pages_read"] = done
+                break
             try:
-                texts.append(tp.get_text_range())
+                page = pdf[i]
+            except pdfium.PdfiumError:
+                failed += 1  # a broken page object (cycles in the page tree, bad references)
+                continue
+            try:
+                tp = page.get_textpage()
+                try:
+                    texts[i] = tp.get_text_range()
+                finally:
+                    tp.close()
+            except pdfium.PdfiumError:
+                failed += 1
             finally:
-                tp.close()
                 page.close()
+            done += 1
+        if texts and failed >= len(texts):
+            raise error("malformed", "pdfium cannot load any page")
+        if failed:
+            meta["pages_unreadable"] = failed
         return texts, meta, n
     finally:
         pdf.close()
+
+
+def _has_images(data: bytes, max_pages: int = 10) -> bool:
+    """Whether any of the first pages carries an image (a scan) — few characters and no image is
+    a short text document, not a scanned one."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return False
+    try:
+        for i in range(min(len(pdf), max_pages)):
+            try:
+                page = pdf[i]
+            except pdfium.PdfiumError:
+                continue
+            try:
+                if any(True for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2)):
+                    return True
+            finally:
+                page.close()
+        return False
+    finally:
+        pdf.close()
+
+
+def _text_order(n: int) -> list[int]:
+    """Pages in the order their text is read: the opening and closing pages first (where a
+    report or an appendix holding one sits in long files), then the rest."""
+    head = list(range(min(n, 15)))
+    tail = [i for i in range(n - 1, max(n - 16, -1), -1) if i >= len(head)]
+    seen = set(head) | set(tail)
+    return head + tail + [i for i in range(n) if i not in seen]
 
 
 def _pages_to_scan(page_texts: list[str], n_pages: int) -> list[int]:
@@ -181,6 +246,46 @@ def _pages_to_scan(page_texts: list[str], n_pages: int) -> list[int]:
 
 
 # --------------------------------------------------------------------------- pdfplumber pass
+def _fix_cid_chars(page, data: bytes, pno: int) -> None:
+    """pdfminer prints '(cid:123)' for characters it cannot map to Unicode (CID fonts whose
+    encoding it cannot resolve, e.g. unembedded fonts in encrypted files); pdfium usually can.
+    Replace such characters in place with pdfium's character at the same position."""
+    bad = [c for c in page.chars if c.get("text", "").startswith("(cid:")]
+    if not bad:
+        return
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return
+    try:
+        ppage = pdf[pno - 1]
+        tp = ppage.get_textpage()
+        height = ppage.get_height()
+        pts = []
+        for i in range(tp.count_chars()):
+            ch = tp.get_text_range(i, 1)
+            if not ch.strip():
+                continue
+            l, b, r, t = tp.get_charbox(i)
+            pts.append(((l + r) / 2, height - (b + t) / 2, ch))
+        tp.close()
+        ppage.close()
+    except pdfium.PdfiumError:
+        return
+    finally:
+        pdf.close()
+    if not pts:
+        return
+    for c in bad:
+        cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+        best = min(pts, key=lambda p: (p[0] - cx) ** 2 + (p[1] - cy) ** 2)
+        size = max(c["x1"] - c["x0"], c["bottom"] - c["top"], 1.0)
+        if (best[0] - cx) ** 2 + (best[1] - cy) ** 2 <= size * size:
+            c["text"] = best[2]
+
+
 def _read_page(page, pno: int) -> tuple[list[_Frag], str, bool]:
     found = page.find_tables(table_settings=TABLE_SETTINGS)
     frags: list[_Frag] = []

@@ -113,10 +113,13 @@ def add_table(doc, table: Table, *, vertical: str = "lines", repeat_header: bool
     for row in t.rows:
         for c, cell in enumerate(row.cells):
             cell.width = widths[c]
-    for r, c, spec in placed(table):
-        cell = t.cell(r, c)
+    cells_placed = placed(table)
+    for r, c, spec in cells_placed:  # merges first: each t.cell() walks the whole table
         if spec.rowspan > 1 or spec.colspan > 1:
-            cell = cell.merge(t.cell(r + spec.rowspan - 1, c + spec.colspan - 1))
+            t.cell(r, c).merge(t.cell(r + spec.rowspan - 1, c + spec.colspan - 1))
+    grid_cells = t._cells  # one walk; merged positions share their cell object
+    for r, c, spec in cells_placed:
+        cell = grid_cells[r * table.ncols + c]
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         p = cell.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.LEFT if spec.align == "left" else WD_ALIGN_PARAGRAPH.CENTER

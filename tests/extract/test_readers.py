@@ -201,7 +201,8 @@ def test_owner_password_only_pdf_is_readable():
     buf = io.BytesIO()
     c = canvas.Canvas(buf, encrypt=StandardEncryption("", ownerPassword="owner", canPrint=0, strength=128))
     c.setFont("STSong-Light", 12)
-    c.drawString(72, 720, "政府信息公开工作年度报告")
+    c.drawString(72, 720, "某县人民政府2024年政府信息公开工作年度报告")
+    c.drawString(72, 700, "一、总体情况 本机关依法做好政府信息公开工作。")
     c.showPage()
     c.save()
     doc = read_document(buf.getvalue(), "x.pdf")
@@ -427,12 +428,17 @@ def test_scanned_pdf_without_ocr_extra(monkeypatch):
 @pytest.mark.skipif(not ocr_available(), reason="the ocr extra (rapidocr) is not installed")
 def test_scanned_page_ocr():
     """One page, ~3–15 s (model load included)."""
+    from extract import report_from_document
+    from extract.evaluate import compare
+
     data, exp = fixture("scanned-page.pdf")
     doc = read_document(data, "scan.pdf")
     assert doc.format == "pdf-ocr" and doc.pages == 1
     check_rows(doc, exp)
     check_provenance(doc, "pdf")
     assert exp["agency"] in doc.text.replace(" ", "")
+    cmp = compare(exp, report_from_document(doc), "scanned-page.pdf")  # end to end, same OCR run
+    assert cmp.exact, cmp.mismatches + cmp.extra
 
 
 def test_fixtures_are_small():
