@@ -80,10 +80,14 @@ def render_pdf_reportlab(report: dict, prose: list[str] | None = None) -> bytes:
 
 def render_pdf(report: dict, prose: list[str] | None = None) -> bytes:
     """Word-made PDF when LibreOffice is installed, else a reportlab PDF; both with ruled tables."""
+    from extract.document import ExtractionError
     from extract.libreoffice import available
 
     if available():
-        return render_pdf_libreoffice(report, prose)
+        try:
+            return render_pdf_libreoffice(report, prose)
+        except ExtractionError:  # conversion failed or timed out: still give a ruled PDF
+            pass
     return render_pdf_reportlab(report, prose)
 
 
