@@ -137,7 +137,23 @@ def _ole_kind(data: bytes, ext: str) -> tuple[str, str]:
     return "ole", "ole compound file, unknown content"
 
 
+def _ascii_view(data: bytes) -> bytes:
+    """The first 8 KB as bytes a regex can read: UTF-16 (BOM or NUL-interleaved) is decoded."""
+    head = data[:8192]
+    enc = None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        enc = "utf-16"
+    elif len(head) >= 8 and head[1:8:2] == b"\x00\x00\x00\x00" and head[0:8:2].count(0) == 0:
+        enc = "utf-16-le"
+    elif len(head) >= 8 and head[0:8:2] == b"\x00\x00\x00\x00" and head[1:8:2].count(0) == 0:
+        enc = "utf-16-be"
+    if enc is None:
+        return data
+    return head[: len(head) // 2 * 2].decode(enc, "replace").encode("utf-8", "replace")
+
+
 def looks_like_html(data: bytes) -> bool:
+    data = _ascii_view(data)
     head = data[:4096].lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")
     if _HTML_START.match(head):
         return True
