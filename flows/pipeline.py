@@ -13,10 +13,12 @@ it is recorded in the summary and the run goes on; the final state's message say
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
 import os
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -32,6 +34,11 @@ from prefect.futures import as_completed  # noqa: E402
 from prefect.states import Completed  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.tasks import exponential_backoff  # noqa: E402
+
+# pypdfium2/PDFium segfaults when two threads use it at once (seen in the flows' tests), so within
+# one process extractions run one at a time. Extraction is CPU-bound and holds the GIL anyway:
+# for parallel extraction use --runner dask (processes).
+_EXTRACT_LOCK = threading.Lock()
 
 LOAD_BATCH = 20  # reports per writer task (each document is still its own transaction)
 
@@ -103,6 +110,18 @@ def _retry_on_io(task, task_run, state) -> bool:
     return isinstance(exc, (OSError, TimeoutError))
 
 
+@contextlib.contextmanager
+def _archive():
+    """The archive, opened under the single-writer lock (opening it ensures the schema, a write)."""
+    with records.archive_write_lock():
+        db = parts.open_archive(archive_path())
+        try:
+            yield db
+        finally:
+            with contextlib.suppress(Exception):
+                db.close()
+
+
 # --- tasks ---------------------------------------------------------------------------------------
 
 class CrawlFailed(RuntimeError):
@@ -145,7 +164,8 @@ def extract_document(sha256: str, store_rel: str | None, filename: str | None, v
         return {"sha256": sha256, "path": str(records.cache_path(sha256, version)),
                 "status": cached.get("status"), "cached": True}
     data = records.store_path(sha256, {"store_path": store_rel} if store_rel else None).read_bytes()
-    report = parts.extract_bytes(data, filename)
+    with _EXTRACT_LOCK:  # PDFium (pypdfium2) is not thread-safe: one extraction per process at a time
+        report = parts.extract_bytes(data, filename)
     report.setdefault("extractor_version", version)
     transient = records.is_transient(report)
     path = records.transient_path(sha256, version) if transient else records.cache_path(sha256, version)
@@ -157,8 +177,8 @@ def extract_document(sha256: str, store_rel: str | None, filename: str | None, v
 
 @task(name="write-portals", tags=["sqlite-writer"])
 def write_portals(portals: list[dict]) -> int:
-    with records.archive_write_lock():
-        parts.load_portals(parts.open_archive(archive_path()), portals)
+    with _archive() as db:
+        parts.load_portals(db, portals)
     return len(portals)
 
 
@@ -166,8 +186,7 @@ def write_portals(portals: list[dict]) -> int:
 def write_manifests(run_dirs: list[str]) -> int:
     """Load the manifests of crawl runs not yet in the archive, then mark them loaded."""
     n = 0
-    with records.archive_write_lock():
-        db = parts.open_archive(archive_path())
+    with _archive() as db:
         for run_dir in run_dirs:
             recs = records.manifest(Path(run_dir))
             if recs:
@@ -182,8 +201,7 @@ def write_reports(items: list[dict]) -> dict:
     """Load extracted reports; each document is replaced atomically by the archive. A document
     that fails to load is reported back, the others still load."""
     loaded, failed, failed_checks = [], [], 0
-    with records.archive_write_lock():
-        db = parts.open_archive(archive_path())
+    with _archive() as db:
         for item in items:
             try:
                 report = json.loads(Path(item["path"]).read_text(encoding="utf-8"))
@@ -201,8 +219,8 @@ def write_reports(items: list[dict]) -> dict:
 
 @task(name="cross-report-checks", tags=["sqlite-writer"])
 def write_cross_checks() -> int:
-    with records.archive_write_lock():
-        findings = parts.cross_report_checks(parts.open_archive(archive_path()))
+    with _archive() as db:
+        findings = parts.cross_report_checks(db)
     if isinstance(findings, int):
         return findings
     if isinstance(findings, dict):
@@ -215,8 +233,8 @@ def write_cross_checks() -> int:
 
 @task(name="write-run", tags=["sqlite-writer"])
 def write_run(summary: dict) -> None:
-    with records.archive_write_lock():
-        parts.record_run(parts.open_archive(archive_path()), summary)
+    with _archive() as db:
+        parts.record_run(db, summary)
 
 
 # --- choosing documents --------------------------------------------------------------------------
@@ -353,7 +371,8 @@ def _run(kind: str, parameters: dict, *, registry: str | None, portals: list[str
 
     # 4. which documents
     index = records.document_index()
-    state = parts.report_state(parts.open_archive(archive_path()))
+    with _archive() as db:
+        state = parts.report_state(db)
     if crawl:
         scope = {p["id"] for p in chosen} if (portals or regions) else None
         todo = select_documents(index, state, mode="pending", version=version, portals=scope)

@@ -10,10 +10,11 @@ import flows  # noqa: E402,F401  (Prefect's environment before Prefect is import
 
 @pytest.fixture(scope="session")
 def prefect_harness():
-    """One Prefect test server for the whole session (≈9 s once)."""
+    """One Prefect test server for the whole session (≈9 s once on an idle machine; the timeout is
+    generous because a busy 2-core CI box can take minutes to migrate a fresh database)."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=90):
+    with prefect_test_harness(server_startup_timeout=int(os.environ.get("NIANBAO_PREFECT_STARTUP_TIMEOUT", "180"))):
         yield
 
 
