@@ -169,6 +169,8 @@ def section_cores() -> dict[str, tuple[str, ...]]:
 def section_of(text: str) -> str | None:
     """Which table a heading introduces ('active_disclosure', 'applications',
     'review_litigation'), 'end' for another numbered section heading, else None."""
+    if len(text) > 200:
+        return None
     n = norm(text)
     if len(n) > 40 or len(n) < 3:
         return None
@@ -215,7 +217,7 @@ def row_start_cores() -> frozenset[str]:
 
 def starts_row(text: str) -> bool:
     """Does this label fragment begin a new table row (rather than continue a wrapped label)?"""
-    n = norm(text)
+    n = norm(text[:200])
     if not n:
         return False
     if numbering(n):

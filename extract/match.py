@@ -13,6 +13,7 @@ document does not show are absent; rows whose values are cut short are left out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from extract import template as T
 from extract.document import Cell, Document
@@ -51,7 +52,11 @@ class RowView:
 
     @property
     def has_values(self) -> bool:
-        return any(not is_blank(c.text) for c in self.values)
+        if self._has_values is None:
+            self._has_values = any(not is_blank(c.text) for c in self.values)
+        return self._has_values
+
+    _has_values: bool | None = None
 
 
 def views(rows: list[list[Cell]]) -> list[RowView]:
@@ -65,6 +70,7 @@ def views(rows: list[list[Cell]]) -> list[RowView]:
         # values alone under a label alone: a label wrapped onto its own line/row
         if not v.labels and out and out[-1].labels and not out[-1].has_values and section_of(out[-1].label) is None:
             out[-1].values.extend(v.values)
+            out[-1]._has_values = None
             continue
         out.append(v)
     return out
@@ -110,6 +116,13 @@ def _strip_groups(n: str) -> str:
 def match_app_row(texts: list[str], last: int) -> str | None:
     """The table-三 row a label names; ``last`` is the index (in APP_KEYS) of the last row
     matched, so that short generic labels (其他, 总计) are only read in their place."""
+    if sum(len(t) for t in texts) > 300:
+        return None  # prose, not a row label
+    return _match_app_row(tuple(texts), last)
+
+
+@lru_cache(maxsize=20000)
+def _match_app_row(texts: tuple[str, ...], last: int) -> str | None:
     for i in range(len(texts)):
         n = _strip_groups(norm("".join(texts[i:])))
         c = core(n)
@@ -129,6 +142,17 @@ def match_app_row(texts: list[str], last: int) -> str | None:
 
 def match_category(texts: list[str]) -> dict[str, str]:
     """{template: category key} for a table-二 row label."""
+    if sum(len(t) for t in texts) > 300:
+        return {}
+    return dict(_match_category(tuple(texts)))
+
+
+@lru_cache(maxsize=20000)
+def _match_category(texts: tuple[str, ...]) -> tuple:
+    return tuple(_match_category_uncached(list(texts)).items())
+
+
+def _match_category_uncached(texts: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for i in range(len(texts) - 1, -1, -1):
         c = core(texts[i])

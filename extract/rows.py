@@ -21,6 +21,7 @@ from extract.labels import section_of, starts_row
 from extract.values import is_blank, is_value
 
 PIPE, LINE, SPACE = "pipe", "line", "space"
+MAX_LABEL = 600  # longer runs are prose, not a wrapped label: start a new row
 _PAGE_NO = re.compile(r"^\d{1,3}$")
 _UNIT_GAP = re.compile(r"(\d)\s+(万元|元)(?=\s|$)")
 
@@ -107,7 +108,7 @@ def regroup(frags: list[Frag]) -> list[list[Frag]]:
         if not cur.labels:
             cur.labels.append(f)
             continue
-        if starts_row(f.text) or section_of(cur.labels[-1].text) is not None:
+        if len(cur.labels[-1].text) > MAX_LABEL or starts_row(f.text) or section_of(cur.labels[-1].text) is not None:
             close()
             cur = _Row(labels=[f])
         elif f.boundary == LINE:

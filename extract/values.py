@@ -13,6 +13,7 @@ read as printed. Decimals and negatives are kept only for measures that allow th
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -47,7 +48,9 @@ class Value:
 
 
 def normalize_value_text(text: str) -> str:
-    t = unicodedata.normalize("NFKC", text or "")
+    t = text or ""
+    if not t.isascii():
+        t = unicodedata.normalize("NFKC", t)
     t = t.replace("\u200b", "").replace("\ufeff", "").replace("\x00", "")
     t = re.sub(r"\s+", "", t)
     t = t.replace("，", ",")
@@ -65,6 +68,15 @@ def _only_dashes(t: str) -> bool:
 def parse_cell(text: str | None) -> Value | None:
     """A Value for a value cell (number or null token), ``None`` when the cell is not a value."""
     raw = text or ""
+    if len(raw) > 64:
+        t = raw.strip()
+        if len(t) > 64:
+            return Value(None, raw=raw, unreadable=True) if t.isdigit() else None
+    return _parse_cell(raw)
+
+
+@lru_cache(maxsize=65536)
+def _parse_cell(raw: str) -> Value | None:
     if re.search(r"\d[\s\u3000]+[\d+\-]", unicodedata.normalize("NFKC", raw)):
         return None  # two numbers, not one
     t = normalize_value_text(raw)
@@ -98,7 +110,14 @@ def is_value(text: str | None) -> bool:
 
 
 def is_blank(text: str | None) -> bool:
-    return not normalize_value_text(text or "")
+    if not text:
+        return True
+    t = text.strip()
+    if not t:
+        return True
+    if len(t) > 4:
+        return False
+    return not normalize_value_text(t)
 
 
 def value_for(measure: str | None, parsed: Value) -> tuple[int | float | None, list[str]]:
