@@ -39,12 +39,8 @@ def _error_report(code: str, message: str, fmt: str | None = None, warnings: lis
 
 
 def _read(data: bytes, filename: str | None):
-    try:
-        from extract.readers import read_document
-    except ImportError:  # pragma: no cover - the dispatcher is part of the package
-        from extract.readers.text import read_text
+    from extract.readers import read_document
 
-        return read_text(data)
     return read_document(data, filename)
 
 

@@ -378,8 +378,10 @@ def match_rows(rows: list[list[Cell]]) -> dict:
 
     # table 四
     rl: dict = {}
-    if st.review and len(st.review) == len(GROUPS):
+    if st.review:
         for g in GROUPS:
+            if g not in st.review:
+                continue
             for o, cell in zip(OUTCOMES, st.review[g]):
                 _record(rl, prov, warnings, f"review_litigation.{g}.{o}", cell, None)
     elif st.review_stream:

@@ -84,7 +84,7 @@ def _is_title(t: str) -> bool:
 
 
 def find_title(lines: list[str]) -> str | None:
-    lines = [_TITLE_PREFIX.sub("", _plain(x)) for x in lines[:80]]
+    lines = [_TITLE_PREFIX.sub("", _plain(x)) for x in lines[:150]]
     lines = [x for x in lines if x]
     # standalone lines first (a metadata 标题/名称 row last), then two lines joined
     for i, t in enumerate(lines):
@@ -279,9 +279,20 @@ def extract_metadata(text: str, meta: dict | None = None) -> dict:
     lines = [x for x in text.split("\n") if x.strip()]
     title = find_title(lines)
     if title is None:
-        mt = meta.get("title") or meta.get("pdf_title") or meta.get("html_title")
-        if isinstance(mt, str) and _is_title(_plain(mt)) and _plain(mt) in re.sub(r"\s+", "", text):
-            title = _plain(mt)
+        # a reader hint (PDF /Title, HTML <title> '标题_网站名', ArticleTitle) counts only when
+        # the document prints it
+        printed = {_TITLE_PREFIX.sub("", _plain(x)) for x in text.split("\n")[:400] if x.strip()}
+        for key in ("article_title", "title", "pdf_title", "docx_title", "html_title"):
+            mt = meta.get(key)
+            if not isinstance(mt, str):
+                continue
+            for part in re.split(r"[_|]| - | – ", mt):
+                p = _plain(part)
+                if _is_title(p) and p in printed:
+                    title = p
+                    break
+            if title:
+                break
     out: dict = {}
     agency = None
     year_hint = None
