@@ -106,7 +106,8 @@ class ReportSpider(scrapy.Spider):
             if "delay" in p.overrides:
                 for h in p.hosts:
                     hostname = h.split(":")[0]
-                    slots[hostname] = {"delay": float(p.overrides["delay"]), "concurrency": 1}
+                    slots[hostname] = {"delay": float(p.overrides["delay"]),
+                                       "concurrency": settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 2)}
         if slots and not settings.frozen:
             settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
 
