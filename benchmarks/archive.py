@@ -153,8 +153,8 @@ def main(argv=None) -> int:
     n = 2000 if args.quick else args.reports
     runs = 5 if args.quick else args.runs
 
-    tmp = tempfile.mkdtemp(prefix="nianbao-bench-archive-")
-    path = args.keep or Path(tmp) / "archive.db"
+    tmp = None if args.keep else Path(tempfile.mkdtemp(prefix="nianbao-bench-archive-"))
+    path = args.keep or tmp / "archive.db"
     if path.exists():
         path.unlink()
     t0 = time.perf_counter()
@@ -225,8 +225,9 @@ def main(argv=None) -> int:
     conn.close()
     if not args.keep:
         path.unlink()
-        for suffix in ("-wal", "-shm"):
+        for suffix in ("-wal", "-shm", "-journal"):
             Path(str(path) + suffix).unlink(missing_ok=True)
+        tmp.rmdir()
     return 0
 
 
