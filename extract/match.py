@@ -97,6 +97,7 @@ class _State:
     review: dict = field(default_factory=dict)  # group -> list[Cell]
     review_stream: list = field(default_factory=list)
     review_done: bool = False
+    label_run: str = ""  # label-only rows in a row, normalised (a header over several rows)
     votes: dict = field(default_factory=lambda: {t: 0 for t in T.TEMPLATES})
     warnings: list = field(default_factory=list)
 
@@ -260,10 +261,16 @@ def walk(rows: list[RowView]) -> _State:
             if n.startswith("第二十条") and len(n) < 20 and not v.has_values:
                 _enter(st, "active_disclosure")
                 continue
-            if "行政复议" in n and "行政诉讼" in n and len(n) < 300 and st.section != "review_litigation":
+            prose = len(n) >= 300 or any(ch in n for ch in "。，,；;")
+            run = (st.label_run + n) if not v.has_values and len(n) <= 40 else n
+            if "行政复议" in run and "行政诉讼" in run and not prose and st.section != "review_litigation" \
+                    and not st.review_done:
+                # the table-四 header, on one row or over several label rows
                 _enter(st, "review_litigation")
+                st.label_run = ""
                 _handle_review(st, v)
                 continue
+            st.label_run = run[-200:] if not v.has_values and len(n) <= 40 else ""
         if st.section == "active_disclosure" or (st.header and st.section is None):
             if texts:
                 cats = match_category(texts)

@@ -248,3 +248,11 @@ def test_bare_page_number_under_a_one_line_row_is_skipped():
 def test_block_label_in_the_same_row_as_a_category():
     r = match_rows(rows("二、主动公开政府信息情况", "第二十条第（五）项|信息内容|本年处理决定数量", "第二十条第（五）项|行政许可|9"))
     assert r["active_disclosure"] == {"licensing": {"decisions": 9}}
+
+
+def test_review_header_over_several_rows_without_heading():
+    r = match_rows(rows("三、收到和处理政府信息公开申请情况", "四、结转下年度继续办理|0|0|0|0|0|0|0",
+                        "行政复议", "行政诉讼", "结果维持|结果纠正|其他结果|尚未审结|总计",
+                        "0|0|0|0|0|0|0|0|0|0|1|0|0|0|1"))
+    assert r["review_litigation"]["litigation_after_review"] == {"upheld": 1, "corrected": 0, "other": 0,
+                                                                 "pending": 0, "total": 1}
