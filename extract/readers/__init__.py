@@ -9,6 +9,8 @@ libraries lazily, so importing this module is cheap.
 """
 from __future__ import annotations
 
+import threading
+
 from extract.document import Document, ExtractionError
 from extract.errors import MAX_BYTES, error
 from extract.sniff import DOCUMENT_EXTENSIONS, Sniff, extension, html_error_reason, sniff
@@ -32,6 +34,12 @@ def read_document(data: bytes, filename: str | None = None) -> Document:
     return doc
 
 
+# PDFium is not thread-safe: two threads inside pypdfium2 at once (even on different documents)
+# can crash the process with SIGSEGV. The flows extract 4 documents at a time in threads, so
+# every PDF read (text pass, pdfplumber pages, OCR rendering) holds this lock.
+PDFIUM_LOCK = threading.RLock()
+
+
 def _dispatch(data: bytes, s: Sniff, filename: str | None) -> Document:
     kind = s.kind
     if kind == "empty":
@@ -39,7 +47,8 @@ def _dispatch(data: bytes, s: Sniff, filename: str | None) -> Document:
     if kind == "pdf":
         from extract.readers.pdf import read_pdf
 
-        return read_pdf(data)
+        with PDFIUM_LOCK:
+            return read_pdf(data)
     if kind == "docx":
         from extract.readers.docx import read_docx
 
