@@ -259,7 +259,7 @@ def test_pdf_vertical_one_char_per_line_headers():
 
 
 def test_pdf_long_document_is_bounded():
-    """A 300-page PDF with the tables near the end: tables are searched on few pages only."""
+    """A 120-page PDF with table words near the end: tables are searched on few pages only."""
     import time
 
     from reportlab.lib.pagesizes import A4
@@ -272,11 +272,11 @@ def test_pdf_long_document_is_bounded():
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4)
-    for i in range(300):
+    for i in range(120):
         c.setFont("STSong-Light", 11)
-        for k in range(30):
+        for k in range(12):
             c.drawString(60, 780 - 24 * k, f"第{i + 1}页 年鉴正文第{k}行，统计资料汇编。")
-        if i == 296:
+        if i == 116:
             c.drawString(60, 60, "三、收到和处理政府信息公开申请情况 申请人情况 自然人")
             for j in range(5):
                 c.line(60, 50 - 8 * j, 500, 50 - 8 * j)
@@ -285,10 +285,10 @@ def test_pdf_long_document_is_bounded():
     t = time.monotonic()
     doc = read_document(buf.getvalue(), "yearbook.pdf")
     elapsed = time.monotonic() - t
-    assert doc.pages == 300
+    assert doc.pages == 120
     assert any("tables searched on" in w for w in doc.warnings)
     assert elapsed < 30, elapsed
-    assert MAX_TABLE_PAGES < 300
+    assert MAX_TABLE_PAGES < 120
 
 
 @pytest.mark.parametrize("year", [2023, 2024])
