@@ -96,15 +96,18 @@ def scan_pdf(pdf: bytes, *, dpi: int = 110, pages: list[int] | None = None, qual
     makes. Grayscale JPEG pages, no text layer."""
     import pypdfium2 as pdfium
 
-    src = pdfium.PdfDocument(pdf)
-    try:
-        idx = pages if pages is not None else list(range(len(src)))
-        images = []
-        for i in idx:
-            bitmap = src[i].render(scale=dpi / 72)
-            images.append(bitmap.to_pil().convert("L"))
-    finally:
-        src.close()
+    from extract.readers import PDFIUM_LOCK  # PDFium is not thread-safe
+
+    with PDFIUM_LOCK:
+        src = pdfium.PdfDocument(pdf)
+        try:
+            idx = pages if pages is not None else list(range(len(src)))
+            images = []
+            for i in idx:
+                bitmap = src[i].render(scale=dpi / 72)
+                images.append(bitmap.to_pil().convert("L"))
+        finally:
+            src.close()
     buf = io.BytesIO()
     images[0].save(buf, "PDF", resolution=dpi, save_all=True, append_images=images[1:], quality=quality)
     return buf.getvalue()
