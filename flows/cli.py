@@ -65,7 +65,16 @@ def _call(flow_name: str, **params) -> dict:
     from flows import pipeline
 
     f = pipeline.with_runner(pipeline.FLOWS[flow_name])
-    return f(**params)
+    try:
+        return f(**params)
+    except RuntimeError as exc:
+        if "ephemeral Prefect API server" in str(exc):
+            raise click.ClickException(
+                f"{exc}\nPrefect's temporary server did not start in time (a very busy machine?). Raise "
+                "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS (now "
+                f"{os.environ.get('PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS')}), or run "
+                "`prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api") from None
+        raise
 
 
 # -------------------------------------------------------------------------------- printing

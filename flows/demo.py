@@ -111,8 +111,9 @@ def run_demo(port: int = 8123) -> int:
     try:
         console.print(f"sample portal site on {site.base_url}; data folder {data_dir()}")
         os.environ["NIANBAO_SAMPLE_BASE"] = site.base_url
-        flow = pipeline.with_runner(pipeline.nightly)
-        summary = flow(registry=str(site.registry_path))
+        from flows.cli import _call
+
+        summary = _call("nightly", registry=str(site.registry_path))
     finally:
         cm.__exit__(None, None, None)
     print_summary(summary, console)
