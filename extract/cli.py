@@ -137,7 +137,8 @@ def find_pairs(dirs: list[Path]) -> list[tuple[Path, Path]]:
 @click.option("--fail-under", type=float, default=None,
               help="Exit non-zero when the share of exact documents (0-1 or a percentage) is below this.")
 @click.option("-q", "--quiet", is_flag=True, help="Totals only.")
-def evaluate_command(dirs, as_json, fail_under, quiet):
+@click.option("--strict", is_flag=True, help="Cells returned beyond the expected file count as mismatches.")
+def evaluate_command(dirs, as_json, fail_under, quiet, strict):
     """Extract every document that has an X.expected.json beside it and compare (only the keys
     the expected file lists)."""
     from extract import extract_file
@@ -147,13 +148,13 @@ def evaluate_command(dirs, as_json, fail_under, quiet):
     for doc, exp in find_pairs(list(dirs)):
         expected = json.loads(exp.read_text(encoding="utf-8"))
         got = extract_file(doc)
-        results.append(compare(expected, got, name=str(doc)))
+        results.append(compare(expected, got, name=str(doc), strict=strict))
     totals = summarize(results)
     if as_json:
         click.echo(json.dumps({"totals": totals, "documents": [r.as_dict() for r in results]}, ensure_ascii=False, indent=1))
     else:
         for r in results:
-            if not quiet and not r.exact:
+            if not quiet and (not r.exact or r.extra):
                 click.echo(f"✗ {r.name} ({r.status}): {len(r.mismatches)} mismatches, {len(r.extra)} extra")
                 for m in r.mismatches[:40]:
                     click.echo(f"    {m}")

@@ -6,8 +6,9 @@ Only keys present in the expected object are compared (excerpts list only what t
   ``template``, ``published_date``; an expected file without ``title`` means the document
   prints no title line, so a returned title counts as a mismatch;
 - every cell of ``active_disclosure`` / ``applications`` / ``review_litigation`` in the
-  expected object; cells the extraction returns beyond those are reported as extra
-  (they count against the document being exact, not against cell accuracy);
+  expected object; cells the extraction returns beyond those are reported as ``extra``
+  and do not count (with ``strict=True`` they count as mismatches: an excerpt's expected
+  file leaves out cut rows, so an extra row there is a reading error);
 - ``checks`` by (code, column/group, passed).
 
 ``notes``, ``partial`` and ``agency_aliases`` are not compared as keys.
@@ -32,10 +33,11 @@ class Comparison:
     mismatches: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     status: str | None = None
+    strict: bool = False
 
     @property
     def exact(self) -> bool:
-        return not self.mismatches and not self.extra
+        return not self.mismatches and not (self.strict and self.extra)
 
     def as_dict(self) -> dict:
         return {"name": self.name, "exact": self.exact, "status": self.status,
@@ -67,8 +69,8 @@ def _check_key(c: dict) -> tuple:
     return (c.get("code"), c.get("column") or c.get("group"), bool(c.get("passed")))
 
 
-def compare(expected: dict, got: dict, name: str = "") -> Comparison:
-    cmp = Comparison(name=name, status=got.get("status"))
+def compare(expected: dict, got: dict, name: str = "", strict: bool = False) -> Comparison:
+    cmp = Comparison(name=name, status=got.get("status"), strict=strict)
     for key in META_KEYS:
         if key not in expected:
             if key == "title" and got.get("title"):

@@ -83,3 +83,6 @@ def test_compare_rules():
     assert c.cells_right == c.cells_total == 1
     s = summarize([c])
     assert s["documents_exact"] == 0 and s["cell_accuracy"] == 1.0
+    del got["title"]
+    assert compare(expected, got).exact  # extra cells do not count by default
+    assert not compare(expected, got, strict=True).exact

@@ -32,7 +32,7 @@ def _check(doc: Path) -> None:
     expected = json.loads(doc.with_name(doc.stem + ".expected.json").read_text(encoding="utf-8"))
     got = extract_file(doc)
     assert got["status"] in ("ok", "no_tables"), got.get("error")
-    result = compare(expected, got, name=doc.name)
+    result = compare(expected, got, name=doc.name, strict=True)
     assert result.exact, "\n".join([doc.name, *result.mismatches, *(f"extra {e}" for e in result.extra)])
 
 
