@@ -23,7 +23,7 @@ from extract.labels import strip_glosses
 
 _CJK = r"\u4e00-\u9fff"
 _YEAR = r"((?:19|20)\d{2})"
-_TITLE_TAIL = re.compile(r"(?:年度?|年).{0,30}?(?:信息公开|政务公开|信息公开).{0,16}?报告(?:[(（][^()（）]{1,8}[)）])?$")
+_TITLE_TAIL = re.compile(r"(?:年度?|年).{0,30}?(?:信息公开|政务公开|信息公开).{0,16}?(?:报告|年报)(?:[(（][^()（）]{1,8}[)）])?$")
 _G = r"(?:[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）])?"
 _TITLE_PREFIX = re.compile(rf"^(?:Page\s*\d+\s*[-–—]\s*|[标標]{_G}\s*[题題]{_G}|名{_G}\s*[称稱]{_G}|文件名称|报告名称)[:：\s]*", re.I)
 _SENTENCE_PUNCT = re.compile(r"[，,。；;！？：:]")
@@ -186,7 +186,23 @@ def agency_from_text(text: str) -> tuple[str | None, int | None]:
             name = _strip_office(name)
             if _valid_name(name) and any(name.endswith(x) for x in _DEPT_END + ("办公室",)):
                 return name, None
+    signed = _signature_agency(text)
+    if signed:
+        return signed, None
     return _self_named(s1), None
+
+
+def _signature_agency(text: str) -> str | None:
+    """The 落款: an organisation's name on its own line just above the closing date line."""
+    tail = [x.strip() for x in simplify(text[-3000:]).split("\n") if x.strip()][-8:]
+    for i in range(len(tail) - 1, 0, -1):
+        if _DATE_LINE.match(tail[i]):
+            name = re.sub(r"\s+", "", tail[i - 1])
+            if 4 <= len(name) <= 40 and not _SENTENCE_PUNCT.search(name) and re.search(_ORG_SUFFIX + "$", name) \
+                    and _valid_name(name):
+                return name
+            return None
+    return None
 
 
 def _self_named(s: str) -> str | None:

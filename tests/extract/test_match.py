@@ -256,3 +256,25 @@ def test_review_header_over_several_rows_without_heading():
                         "0|0|0|0|0|0|0|0|0|0|1|0|0|0|1"))
     assert r["review_litigation"]["litigation_after_review"] == {"upheld": 1, "corrected": 0, "other": 0,
                                                                  "pending": 0, "total": 1}
+
+
+# --------------------------------------------------------------------------- metadata
+def test_metadata_rules():
+    from extract.metadata import extract_metadata as meta
+
+    m = meta("西藏自治區(qū)人民政府\n\n2023年政府信息公開(kāi)工作年度報告\n")
+    assert m["title"] == "西藏自治區(qū)人民政府2023年政府信息公開(kāi)工作年度報告"
+    assert m["agency"] == "西藏自治区人民政府" and m["year"] == 2023
+    assert m["title_simplified"] == "西藏自治区人民政府2023年政府信息公开工作年度报告"
+    m = meta("根据条例要求,现公布开阳县市场监督管理局2020年政府信息公开工作年度报告。")
+    assert "title" not in m and m["agency"] == "开阳县市场监督管理局" and m["year"] == 2020
+    m = meta("一、总体情况\n2024年,我局主动公开信息57条。")
+    assert m == {"agency": None, "year": 2024}
+    m = meta("杨柳镇2021年政府信息公开工作年度报告\n本报告由杨柳镇人民政府办公室编制。")
+    assert m["agency"] == "杨柳镇人民政府"
+    m = meta("如有疑问,请与桃江县审计局办公室联系。\n统计期限为2020年1月1日至12月31日。")
+    assert m["agency"] == "桃江县审计局" and m["year"] == 2020
+    m = meta("一、总体情况\n2023年，我镇主动公开信息10条。\n大营镇人民政府\n2024年1月25日\n")
+    assert m["agency"] == "大营镇人民政府" and m["published_date"] == "2024-01-25"
+    m = meta("邯郸市生态环境局2022年度政府信息公开年报\n发布时间：2023-01-5\n")
+    assert m["title"] == "邯郸市生态环境局2022年度政府信息公开年报" and m["published_date"] == "2023-01-05"
