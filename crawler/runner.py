@@ -136,22 +136,22 @@ _LOCK = threading.Lock()
 
 
 def _write_missing_health(hf: Path, ids, family, started, failure) -> None:
-        have = set()
-        if hf.exists():
-            for line in hf.read_text(encoding="utf-8").splitlines():
-                try:
-                    have.add(json.loads(line)["portal"])
-                except (ValueError, KeyError):
-                    pass
-        with open(hf, "a", encoding="utf-8") as fh:
-            for pid in ids:
-                if pid not in have:
-                    fh.write(json.dumps({
-                        "portal": pid, "family": family, "started_at": started,
-                        "finished_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                        "requests": 0, "bytes": 0, "new_documents": 0, "known_documents": 0,
-                        "errors": [{"url": None, "kind": "crawler-failed", "message": failure[-500:]}],
-                        "blocked": None}, ensure_ascii=False) + "\n")
+    have = set()
+    if hf.exists():
+        for line in hf.read_text(encoding="utf-8").splitlines():
+            try:
+                have.add(json.loads(line)["portal"])
+            except (ValueError, KeyError):
+                pass
+    with open(hf, "a", encoding="utf-8") as fh:
+        for pid in ids:
+            if pid not in have:
+                fh.write(json.dumps({
+                    "portal": pid, "family": family, "started_at": started,
+                    "finished_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "requests": 0, "bytes": 0, "new_documents": 0, "known_documents": 0,
+                    "errors": [{"url": None, "kind": "crawler-failed", "message": failure[-500:]}],
+                    "blocked": None}, ensure_ascii=False) + "\n")
 
 
 __all__ = ["crawl"]

@@ -117,3 +117,14 @@ def test_full_recrawl_refetches_and_marks_everything_known(site, nights):
     full = nights["full"]["manifest"]
     assert len(full) == len(nights["first"]["manifest"])
     assert {r["status"] for r in full} == {"known"}
+
+
+def test_a_crawl_that_times_out_still_reports_every_portal(tmp_path):
+    from crawler.registry import SAMPLE_REGISTRY
+
+    run = crawl(["sample-trs-xingtai", "sample-gd"], (2022, 2024), False, "killed", tmp_path,
+                registry_path=SAMPLE_REGISTRY, base_url="http://127.0.0.1:9", timeout=0.5)
+    h = {x["portal"]: x for x in read_jsonl(run / "health.jsonl")}
+    assert set(h) == {"sample-trs-xingtai", "sample-gd"}
+    assert all(x["errors"][0]["kind"] == "crawler-failed" for x in h.values())
+    assert (run / "manifest.jsonl").exists()
