@@ -47,7 +47,7 @@ def serve_all(cron: str = "0 2 * * *", timezone: str = "Asia/Shanghai", registry
     serve(*deployments(cron, timezone, registry), limit=limit, pause_on_shutdown=False)
 
 
-def start_server(port: int = 4200, timeout: float = 120.0) -> subprocess.Popen:
+def start_server(port: int = 4200, timeout: float = 300.0) -> subprocess.Popen:
     """``prefect server start`` on 127.0.0.1 (UI on, analytics off, database in PREFECT_HOME)."""
     env = dict(os.environ)
     env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
