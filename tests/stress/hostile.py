@@ -39,6 +39,7 @@ class Case:
     max_seconds: float = 20.0  # CPU seconds (all threads, LibreOffice included); wall time only guards hangs
     max_rss_mb: float = 1024.0  # OCR (onnxruntime) alone takes ~800 MB on a blank page
     same_as: str | None = None  # facts must equal those of this other case (the clean original)
+    slow: bool = False  # only with NIANBAO_SLOW=1 (another OCR pass over an image: costly, little new)
     note: str = ""
 
 
@@ -571,11 +572,11 @@ def cases() -> list[Case]:
         Case("pdf-no-text-layer", image_only_pdf, "scan.pdf", S("needs_ocr", "no_tables", "error"),
              S("needs_ocr", "not_a_report"), max_seconds=20),
         Case("pdf-blank-pages", blank_pages_pdf, "report.pdf", S("needs_ocr", "no_tables", "error"),
-             S("needs_ocr", "not_a_report", "empty_file")),
+             S("needs_ocr", "not_a_report", "empty_file"), slow=True),
         Case("pdf-500-pages", lambda: cached("long", long_pdf), "yearbook.pdf", any_report, truth=truth,
              max_seconds=20, note="tables on the last pages"),
         Case("pdf-page-tree-cycle", page_cycle_pdf, "report.pdf", S("error", "no_tables", "needs_ocr")),
-        Case("pdf-count-lies", lying_count_pdf, "report.pdf", S("error", "no_tables", "needs_ocr")),
+        Case("pdf-count-lies", lying_count_pdf, "report.pdf", S("error", "no_tables", "needs_ocr"), slow=True),
         Case("pdf-huge-mediabox", huge_mediabox_pdf, "report.pdf", S("error", "no_tables", "needs_ocr")),
         Case("pdf-deflate-bomb", lambda: cached("pdfbomb", deflate_bomb_pdf), "report.pdf",
              S("error", "no_tables", "needs_ocr"), note="content stream inflates to 200 MB of spaces"),
@@ -625,9 +626,9 @@ def cases() -> list[Case]:
         Case("png", png_bytes, "report.png", S("error", "needs_ocr", "no_tables"),
              S("unsupported_format", "needs_ocr", "not_a_report")),
         Case("jpeg-as-pdf", jpeg_bytes, "report.pdf", S("error", "needs_ocr", "no_tables"),
-             S("unsupported_format", "needs_ocr", "malformed", "not_a_report")),
+             S("unsupported_format", "needs_ocr", "malformed", "not_a_report"), slow=True),
         Case("gif-as-pdf", gif_as_pdf, "report.pdf", ERR,
-             S("unsupported_format", "malformed", "needs_ocr", "not_a_report")),
+             S("unsupported_format", "malformed", "needs_ocr", "not_a_report"), slow=True),
         Case("garbage-64k", lambda: garbage(65536, 3), None, ERR),
         Case("garbage-as-pdf", lambda: garbage(65536, 4), "report.pdf", ERR),
         Case("garbage-with-pdf-magic", lambda: b"%PDF-1.4\n" + garbage(65536, 5), "report.pdf", ERR, pdf_err),

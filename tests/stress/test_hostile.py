@@ -118,6 +118,8 @@ KNOWN: dict[str, str] = {
 def _params():
     for name in CASES:
         marks = [pytest.mark.xfail(strict=True, reason=KNOWN[name])] if name in KNOWN else []
+        if CASES[name].slow:
+            marks.append(pytest.mark.slow)
         yield pytest.param(name, id=name, marks=marks)
 
 

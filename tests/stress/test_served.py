@@ -96,7 +96,7 @@ def _serve(tmp: Path, live: bool):
     return proc, base, db, log
 
 
-@pytest.fixture(scope="module", params=["immutable", "live"])
+@pytest.fixture(scope="module", params=["immutable", pytest.param("live", marks=pytest.mark.slow)])
 def served(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp(f"served-{request.param}")
     proc, base, db, log = _serve(tmp, live=request.param == "live")

@@ -17,7 +17,7 @@ extract = pytest.importorskip("extract")
 if not hasattr(extract, "extract_bytes"):
     pytest.skip("extract.extract_bytes has not landed yet", allow_module_level=True)
 
-ROUNDS = 4
+ROUNDS = 3
 
 
 def _docs():
