@@ -1,6 +1,14 @@
 """Loading into the archive: the registry, crawl manifests, extracted reports, run summaries and
 human corrections. Every function is idempotent; each report is replaced in one transaction.
 
+``report_numbers`` (one row per report: the corrected cells the whole-archive aggregates use, and
+``report_totals`` is a view of it) is stored, not computed at query time. Every writer keeps it
+current in the writer's own transaction: :func:`load_report` and :func:`add_correction` recompute
+the report's row in SQL (:func:`refresh_numbers`), :func:`load_reports_bulk` computes the rows of
+new reports from the rows it inserts, :func:`load_portals` copies region/level changes. A
+database from before the table (or with an older column set) is backfilled by
+:func:`open_archive`.
+
 Foreign keys are declared (Datasette links them, ``PRAGMA foreign_key_check`` verifies them) but
 not enforced, so a report carrying a key a newer extractor added still loads; documents and
 portals referenced before they are known get stub rows.
@@ -51,8 +59,11 @@ def open_archive(path, *, rebuild_views: bool = True) -> sqlite_utils.Database:
     conn.execute("PRAGMA busy_timeout = 30000")
     for ddl in schema.TABLES_DDL + schema.INDEXES:
         conn.execute(ddl)
+    for name in schema.DROPPED_INDEXES:
+        conn.execute(f"DROP INDEX IF EXISTS [{name}]")
     conn.execute(search.FTS_DDL)
     with conn:
+        _ensure_numbers(conn)
         for name, (pk, rows) in schema.label_tables().items():
             db[name].create({k: (int if isinstance(v, int) else str) for k, v in _union_keys(rows).items()},
                             pk=pk, if_not_exists=True)
@@ -67,6 +78,31 @@ def open_archive(path, *, rebuild_views: bool = True) -> sqlite_utils.Database:
     if rebuild_views:
         ensure_views(db)
     return db
+
+
+def _ensure_numbers(conn) -> None:
+    """Create report_numbers and fill it from the facts when it is new or its columns changed."""
+    meta = conn.execute("SELECT value FROM archive_meta WHERE key = 'numbers_version'").fetchone()
+    if meta and meta[0] == schema.NUMBERS_VERSION:
+        conn.execute(schema.numbers_ddl())
+    else:
+        conn.execute(f"DROP TABLE IF EXISTS [{schema.NUMBERS_TABLE}]")
+        conn.execute(schema.numbers_ddl())
+        refresh_numbers(conn)
+        conn.execute("INSERT OR REPLACE INTO archive_meta VALUES ('numbers_version', ?)", (schema.NUMBERS_VERSION,))
+    for ddl in schema.NUMBERS_INDEXES:
+        conn.execute(ddl)
+
+
+def refresh_numbers(conn, report_ids: Iterable[int] | None = None) -> None:
+    """Recompute the report_numbers rows of ``report_ids`` (all reports when None) from the facts
+    and corrections. Call inside the caller's transaction."""
+    if report_ids is None:
+        conn.execute(schema.numbers_refresh_sql("1 = 1"))
+        return
+    ids = list(report_ids)
+    sql = schema.numbers_refresh_sql("r.[id] = ?")
+    conn.executemany(sql, [(i,) for i in ids])
 
 
 def _union_keys(rows: list[dict]) -> dict:
@@ -123,6 +159,9 @@ def load_portals(db, portals: Iterable) -> int:
             "level = (SELECT p.level FROM portals p WHERE p.id = reports.portal) "
             "WHERE portal IN (SELECT id FROM portals) AND (region_code IS NOT (SELECT p.region_code FROM portals p "
             "WHERE p.id = reports.portal) OR level IS NOT (SELECT p.level FROM portals p WHERE p.id = reports.portal))")
+        db.conn.execute(
+            f"UPDATE [{schema.NUMBERS_TABLE}] AS n SET region_code = r.region_code, level = r.level FROM reports r "
+            "WHERE r.id = n.id AND (n.region_code IS NOT r.region_code OR n.level IS NOT r.level)")
     return len(rows)
 
 
@@ -276,6 +315,7 @@ def load_report(db, sha256: str, report: dict, portal: str | None = None) -> int
             "INSERT INTO checks (report, code, [column], passed, detail) VALUES (?,?,?,?,?)",
             [(rid, c.get("code"), c.get("column") or c.get("group"),
               None if c.get("passed") is None else int(bool(c.get("passed"))), c.get("detail")) for c in checks])
+        refresh_numbers(conn, [rid])
         search.index_report(conn, rid, row["title"], row["text"], row["agency"])
     return rid
 
@@ -313,7 +353,8 @@ CORRECTABLE = {t: ks for t, ks in FACT_SECTIONS.items()}
 def add_correction(db, *, who: str, why: str, table: str, report: int, keys: str, value, at: str | None = None) -> int:
     """Record a correction of one fact cell (``keys`` = "row.applicant", "group.outcome" or
     "category.measure"). Nothing is overwritten: the ``*_corrected`` views apply the latest
-    correction per cell; the extracted value stays in the fact table."""
+    correction per cell; the extracted value stays in the fact table. The report's row of
+    ``report_numbers`` is recomputed in the same transaction."""
     if table not in CORRECTABLE:
         raise ValueError(f"corrections apply to {sorted(CORRECTABLE)}, not {table!r}")
     if keys.count(".") != 1:
@@ -326,6 +367,7 @@ def add_correction(db, *, who: str, why: str, table: str, report: int, keys: str
         cur = db.conn.execute(
             "INSERT INTO corrections (who, at, why, table_name, report, keys, value) VALUES (?,?,?,?,?,?,?)",
             (who, at or _now(), why, table, report, keys, value))
+        refresh_numbers(db.conn, [report])
     return cur.lastrowid
 
 
@@ -344,7 +386,8 @@ def load_reports_bulk(db, items: Iterable[tuple[str, dict, str | None]], *, defe
     portals = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, region_code, level FROM portals")}
     next_id = (conn.execute("SELECT max(id) FROM reports").fetchone()[0] or 0) + 1
     later: list[tuple] = []
-    report_rows, fts_rows, checks_rows = [], [], []
+    report_rows, fts_rows, checks_rows, numbers_rows = [], [], [], []
+    first_id = next_id
     facts: dict[str, list] = {t: [] for t in FACT_SECTIONS}
     cols = None
     now = _now()
@@ -380,16 +423,27 @@ def load_reports_bulk(db, items: Iterable[tuple[str, dict, str | None]], *, defe
                    _s(report.get("extractor_version")), report.get("extracted_at") or now, now,
                    _report_hash(report, portal))
             report_rows.append(row)
+            cells = {}
             for table, rows in fact_rows(report, rid).items():
                 facts[table].extend(rows)
+                for f in rows:
+                    col = schema.CELL_COLUMNS.get((table, f[1], f[2]))
+                    if col is not None:
+                        cells[col] = f[3]
+            rec = dict(zip(_REPORT_COLS, row))
+            numbers_rows.append((rid, *(rec[c] for c in schema.NUMBERS_REPORT_COLS),
+                                 *(cells.get(c) for c in schema.AGGREGATE_CELLS)))
             checks_rows.extend((rid, c.get("code"), c.get("column") or c.get("group"),
                                 None if c.get("passed") is None else int(bool(c.get("passed"))), c.get("detail"))
                                for c in checks)
             a, b = search._tokens_for(report.get("title"), report.get("text"), report.get("agency"))
             fts_rows.append((rid, a, b))
             if len(report_rows) >= 2000:
-                _flush_bulk(conn, report_rows, facts, checks_rows, fts_rows)
-        _flush_bulk(conn, report_rows, facts, checks_rows, fts_rows)
+                _flush_bulk(conn, report_rows, facts, checks_rows, fts_rows, numbers_rows)
+        _flush_bulk(conn, report_rows, facts, checks_rows, fts_rows, numbers_rows)
+        # corrections recorded against ids before their report existed (none normally): apply them
+        refresh_numbers(conn, [r[0] for r in conn.execute(
+            "SELECT DISTINCT report FROM corrections WHERE report >= ?", (first_id,))])
         conn.executemany("INSERT OR IGNORE INTO documents (sha256) VALUES (?)", [(s,) for s in known])
     if defer_indexes:
         for ddl in schema.INDEXES:
@@ -404,9 +458,13 @@ _REPORT_COLS = ("id", "sha256", "portal", "agency", "region_code", "level", "yea
                 "notes", "failed_checks", "text", "extractor_version", "extracted_at", "loaded_at", "report_hash")
 
 
-def _flush_bulk(conn, report_rows, facts, checks_rows, fts_rows) -> None:
+def _flush_bulk(conn, report_rows, facts, checks_rows, fts_rows, numbers_rows) -> None:
     conn.executemany(f"INSERT INTO reports ({', '.join(f'[{c}]' for c in _REPORT_COLS)}) "
                      f"VALUES ({', '.join('?' for _ in _REPORT_COLS)})", report_rows)
+    conn.executemany(f"INSERT OR REPLACE INTO [{schema.NUMBERS_TABLE}] "
+                     f"({', '.join(f'[{c}]' for c in schema.NUMBERS_COLS)}) "
+                     f"VALUES ({', '.join('?' for _ in schema.NUMBERS_COLS)})", numbers_rows)
+    numbers_rows.clear()
     for table, rows in facts.items():
         k1, k2 = FACT_SECTIONS[table]
         conn.executemany(f"INSERT OR REPLACE INTO [{table}] (report, [{k1}], [{k2}], value, raw, page, bbox) "

@@ -14,7 +14,7 @@ import sys
 
 from extract import template as T
 
-from archive.schema import HEADLINES
+from archive.schema import AGGREGATE_CELLS, CELL_COLUMNS, HEADLINES, NUMBERS_TABLE
 from archive.search import FTS_TABLE
 
 LICENSE = "Reports: public government information (《政府信息公开条例》); archive code: Apache-2.0"
@@ -22,15 +22,52 @@ LICENSE = "Reports: public government information (《政府信息公开条例�
 # Optional filter fragments: an empty parameter means "all".
 _YEAR = "(:year = '' OR r.year = CAST(:year AS INTEGER))"
 _REGION = "(:region = '' OR r.region_code LIKE :region || '%' OR r.agency LIKE '%' || :region || '%')"
+# Per-year aggregates group on ``+r.year``: with a plain ``r.year`` SQLite walks the (year, region)
+# index to get the groups in order and looks every row up — 4× slower than scanning the narrow
+# report_numbers table and sorting the handful of year groups.
+_BY_YEAR = "+r.year ORDER BY +r.year"
 
 
 def _headline_cols() -> dict[str, str]:
     return {k: v[3] for k, v in HEADLINES.items()}
 
 
+def _sums(table: str, rows, where: str) -> str:
+    """One pass over report_numbers summing the stored cells (key1, key2) of ``table`` (corrected)."""
+    cols = ", ".join(f"sum(r.[{c}]) AS [{c}]" for c in (CELL_COLUMNS[(table, k1, k2)] for k1, k2 in rows))
+    return f"SELECT {cols} FROM [{NUMBERS_TABLE}] r WHERE {where}"
+
+
+def _pick(table: str, key_expr: str, rows) -> str:
+    """CASE choosing the summed column of cell (key1, key2) from the one-row sums ``s``."""
+    whens = " ".join(f"WHEN '{k1}.{k2}' THEN s.[{CELL_COLUMNS[(table, k1, k2)]}]" for k1, k2 in rows)
+    return f"CASE {key_expr} {whens} END"
+
+
+def _result_rows() -> list[str]:
+    keys = T.result_row_keys({x.key: 1 for x in T.ALL_APPLICATION_ROWS})
+    return [r.key for r in T.ALL_APPLICATION_ROWS if r.key in keys]
+
+
+def _outcome_mix_sql(where: str, select: str) -> str:
+    rows = [(k, "total") for k in _result_rows()]
+    pick = _pick("applications", "ar.key || '.total'", rows)
+    return (f"WITH s AS MATERIALIZED ({_sums('applications', rows, where)})\n"
+            f"SELECT {select} FROM (SELECT ar.*, {pick} AS n FROM application_rows ar, s WHERE ar.is_result = 1) ar\n"
+            "WHERE ar.n IS NOT NULL ORDER BY ar.position")
+
+
+def _appeals_sql(where: str) -> str:
+    rows = [(g.key, o.key) for g in T.REVIEW_GROUPS for o in T.REVIEW_OUTCOMES if o.key != "total"]
+    pick = _pick("review_litigation", "g.key || '.' || o.key", rows)
+    return (f"WITH s AS MATERIALIZED ({_sums('review_litigation', rows, where)}) "
+            "SELECT g.position AS gpos, g.label AS grp, o.label AS outcome, o.position AS position, "
+            f"coalesce({pick}, 0) AS n "
+            "FROM review_groups g JOIN review_outcomes o ON o.key != 'total' CROSS JOIN s "
+            "ORDER BY g.position, o.position")
+
+
 def canned_queries() -> dict[str, dict]:
-    app_rows = ", ".join(f"'{r.key}'" for r in T.ALL_APPLICATION_ROWS
-                         if r.key in T.result_row_keys({x.key: 1 for x in T.ALL_APPLICATION_ROWS}))
     return {
         "top_requests": {
             "title": "谁收到的政府信息公开申请最多",
@@ -59,7 +96,7 @@ ORDER BY 1.0 * r.not_held / r.results_total DESC, r.results_total DESC LIMIT 100
             "sql": f"""SELECT r.year AS 年度, count(*) AS 报告数, sum(r.not_held) AS 本机关不掌握,
   sum(r.results_total) AS 办理结果总计, round(100.0 * sum(r.not_held) / sum(r.results_total), 1) AS 比例百分比
 FROM report_totals r WHERE r.results_total > 0 AND {_REGION}
-GROUP BY r.year ORDER BY r.year""",
+GROUP BY {_BY_YEAR}""",
             "params": ["region"],
         },
         "appeals_corrected": {
@@ -104,7 +141,7 @@ ORDER BY r.year DESC, r.agency, c.code LIMIT 500""",
   f.[column] AS 申请人列, f.actual AS 本年上年结转, f.expected AS 上年结转下年度, f.detail AS 明细
 FROM findings f
 WHERE f.kind = 'continuity.carried_over' AND f.passed = 0 AND (:year = '' OR f.year = CAST(:year AS INTEGER))
-ORDER BY f.year DESC, f.agency""",
+ORDER BY f.year DESC, f.agency LIMIT 2000""",
             "params": ["year"],
         },
         "requests_by_year": {
@@ -113,22 +150,14 @@ ORDER BY f.year DESC, f.agency""",
   sum(r.granted) AS 予以公开, sum(r.partially_granted) AS 部分公开, sum(r.not_held) AS 本机关不掌握,
   sum(r.results_total) AS 办理结果总计, sum(r.review_total) AS 复议总计, sum(r.review_corrected) AS 复议纠正
 FROM report_totals r WHERE r.year IS NOT NULL AND {_REGION}
-GROUP BY r.year ORDER BY r.year""",
+GROUP BY {_BY_YEAR}""",
             "params": ["region"],
         },
         "outcome_mix": {
             "title": "办理结果构成（总计列，按模板顺序）",
-            "description": "各办理结果的件数合计（已应用更正：提取值之和加更正差额）。",
-            "sql": f"""WITH base AS (
-  SELECT a.row AS k, sum(a.value) AS n FROM applications a JOIN reports r ON r.id = a.report
-  WHERE a.applicant = 'total' AND a.row IN ({app_rows}) AND {_YEAR} AND {_REGION} GROUP BY a.row),
-delta AS (
-  SELECT d.key1 AS k, sum(d.delta) AS n FROM correction_deltas d JOIN reports r ON r.id = d.report
-  WHERE d.table_name = 'applications' AND d.key2 = 'total' AND {_YEAR} AND {_REGION} GROUP BY d.key1)
-SELECT ar.position AS 序号, ar.label AS 办理结果, ar.[group] AS 类别, coalesce(b.n, 0) + coalesce(dl.n, 0) AS 件数
-FROM application_rows ar LEFT JOIN base b ON b.k = ar.key LEFT JOIN delta dl ON dl.k = ar.key
-WHERE ar.is_result = 1 AND (b.n IS NOT NULL OR dl.n IS NOT NULL)
-ORDER BY ar.position""",
+            "description": "各办理结果的件数合计（已应用更正）。",
+            "sql": _outcome_mix_sql(f"{_YEAR} AND {_REGION}",
+                                    "ar.position AS 序号, ar.label AS 办理结果, ar.[group] AS 类别, ar.n AS 件数"),
             "params": ["year", "region"],
         },
         "report_table3": {
@@ -187,23 +216,15 @@ def dashboards(db: str) -> dict:
                 "requests-by-year": {
                     "title": "各年度本年新收申请（件）", "db": db, "library": "vega-lite",
                     "query": f"SELECT r.year AS year, sum(r.new_received) AS requests FROM report_totals r "
-                             f"WHERE r.year IS NOT NULL {region_opt} GROUP BY r.year ORDER BY r.year",
+                             f"WHERE r.year IS NOT NULL {region_opt} GROUP BY {_BY_YEAR}",
                     "display": {"mark": {"type": "bar", "tooltip": True},
                                 "encoding": {"x": {"field": "year", "type": "ordinal", "title": "年度"},
                                              "y": {"field": "requests", "type": "quantitative", "title": "件"}}},
                 },
                 "outcome-mix": {
                     "title": "办理结果构成（件）", "db": db, "library": "vega-lite",
-                    "query": "WITH base AS (SELECT a.row AS k, sum(a.value) AS n FROM applications a "
-                             "JOIN reports r ON r.id = a.report WHERE a.applicant = 'total' "
-                             f"{year_opt} {region_opt} GROUP BY a.row), "
-                             "delta AS (SELECT d.key1 AS k, sum(d.delta) AS n FROM correction_deltas d "
-                             "JOIN reports r ON r.id = d.report WHERE d.table_name = 'applications' AND d.key2 = 'total' "
-                             f"{year_opt} {region_opt} GROUP BY d.key1) "
-                             "SELECT ar.position AS position, ar.short_label AS outcome, "
-                             "coalesce(b.n, 0) + coalesce(dl.n, 0) AS n FROM application_rows ar "
-                             "LEFT JOIN base b ON b.k = ar.key LEFT JOIN delta dl ON dl.k = ar.key "
-                             "WHERE ar.is_result = 1 AND (b.n IS NOT NULL OR dl.n IS NOT NULL) ORDER BY ar.position",
+                    "query": _outcome_mix_sql(f"1 = 1 {year_opt} {region_opt}",
+                                              "ar.position AS position, ar.short_label AS outcome, ar.n AS n"),
                     "display": {"mark": {"type": "bar", "tooltip": True},
                                 "encoding": {"y": {"field": "outcome", "type": "nominal", "title": "办理结果",
                                                    "sort": {"field": "position"}},
@@ -211,17 +232,7 @@ def dashboards(db: str) -> dict:
                 },
                 "appeals-corrected": {
                     "title": "行政复议、行政诉讼结果（件）", "db": db, "library": "vega-lite",
-                    "query": "WITH base AS (SELECT v.[group] AS g, v.outcome AS o, sum(v.value) AS n "
-                             "FROM review_litigation v JOIN reports r ON r.id = v.report WHERE v.outcome != 'total' "
-                             f"{year_opt} {region_opt} GROUP BY v.[group], v.outcome), "
-                             "delta AS (SELECT d.key1 AS g, d.key2 AS o, sum(d.delta) AS n FROM correction_deltas d "
-                             "JOIN reports r ON r.id = d.report WHERE d.table_name = 'review_litigation' "
-                             f"{year_opt} {region_opt} GROUP BY d.key1, d.key2) "
-                             "SELECT g.position AS gpos, g.label AS grp, o.label AS outcome, o.position AS position, "
-                             "coalesce(b.n, 0) + coalesce(dl.n, 0) AS n "
-                             "FROM review_groups g JOIN review_outcomes o ON o.key != 'total' "
-                             "LEFT JOIN base b ON b.g = g.key AND b.o = o.key LEFT JOIN delta dl ON dl.g = g.key AND dl.o = o.key "
-                             "ORDER BY g.position, o.position",
+                    "query": _appeals_sql(f"1 = 1 {year_opt} {region_opt}"),
                     "display": {"mark": {"type": "bar", "tooltip": True},
                                 "encoding": {"x": {"field": "grp", "type": "nominal", "title": "类别",
                                                    "sort": {"field": "gpos"}},
@@ -231,14 +242,14 @@ def dashboards(db: str) -> dict:
                 "not-held-rate": {
                     "title": "“本机关不掌握”占办理结果比例（%）", "db": db, "library": "vega-lite",
                     "query": "SELECT r.year AS year, round(100.0 * sum(r.not_held) / sum(r.results_total), 1) AS pct "
-                             f"FROM report_totals r WHERE r.results_total > 0 {region_opt} GROUP BY r.year ORDER BY r.year",
+                             f"FROM report_totals r WHERE r.results_total > 0 {region_opt} GROUP BY {_BY_YEAR}",
                     "display": {"mark": {"type": "line", "point": True, "tooltip": True},
                                 "encoding": {"x": {"field": "year", "type": "ordinal", "title": "年度"},
                                              "y": {"field": "pct", "type": "quantitative", "title": "%"}}},
                 },
                 "reports-count": {
                     "title": "报告数", "db": db, "library": "metric",
-                    "query": f"SELECT count(*) AS n FROM reports r WHERE 1 = 1 {year_opt} {region_opt}",
+                    "query": f"SELECT count(*) AS n FROM [{NUMBERS_TABLE}] r WHERE 1 = 1 {year_opt} {region_opt}",
                     "display": {"field": "n", "prefix": "", "suffix": " 份"},
                 },
             },
@@ -280,6 +291,12 @@ def tables() -> dict:
                                 "title": "标题", "published_date": "发布日期", "status": "ok 有表格 · no_tables · needs_ocr · error",
                                 "error_code": "错误代码（extract/errors.py）", "failed_checks": "不成立的勾稽关系条数",
                                 "text": "全文", "extractor_version": "提取程序版本", "partial": "仅节选"}},
+        NUMBERS_TABLE: {"title": "报告数字（存储表，一报告一行，已应用更正）",
+                        "description": "report_totals 及全库汇总查询所用的存储表：主要数字、表三各办理结果总计列、表四各格。"
+                                       "载入、重新提取、人工更正时在同一事务中更新。",
+                        "fts_table": FTS_TABLE, "fts_pk": "id", "facets": ["year", "template", "level"],
+                        "columns": {**headline, **{c: f"{cell[0]}.{cell[1]}.{cell[2]}" for c, cell in AGGREGATE_CELLS.items()
+                                                   if c not in headline}}},
         "report_totals": {"title": "报告主要数字（一报告一行，已应用更正）",
                           "description": "本年新收、予以公开、本机关不掌握、复议和诉讼等主要数字，单位：件（收费为万元）。",
                           "fts_table": FTS_TABLE, "fts_pk": "id",

@@ -11,6 +11,11 @@ Tables
 ``findings``     cross-report findings (上年结转 continuity, 缺报)
 ``corrections``  human corrections; never overwrite a fact, applied by the ``*_corrected`` views
 ``runs``         one row per pipeline run
+``report_numbers`` one row per report: its descriptive columns and the corrected values of the
+                 cells the whole-archive aggregates need (the headlines, table 三's result rows'
+                 总计 column, table 四). Stored, not a view: kept current inside the same
+                 transaction by load_report, load_reports_bulk, add_correction and load_portals
+                 (see archive/load.py), so yearly aggregates scan one narrow table.
 label tables     ``labels`` (all of label_rows()), ``application_rows``, ``applicant_columns``,
                  ``review_groups``, ``review_outcomes``, ``disclosure_categories``,
                  ``disclosure_measures``, ``identities``
@@ -18,7 +23,7 @@ label tables     ``labels`` (all of label_rows()), ``application_rows``, ``appli
 Views
 -----
 ``*_corrected``  fact value after corrections, with ``extracted_value`` and ``correction`` beside it
-``report_totals`` one row per report with the headline numbers (corrected)
+``report_totals`` one row per report with the headline numbers (corrected): a view of ``report_numbers``
 ``applications_labelled`` etc.  facts joined with their Chinese labels, in template order
 """
 from __future__ import annotations
@@ -105,9 +110,11 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS [idx_active_cell] ON [active_disclosure]([category], [measure], [value])",
     "CREATE INDEX IF NOT EXISTS [idx_checks_report] ON [checks]([report])",
     "CREATE INDEX IF NOT EXISTS [idx_checks_failed] ON [checks]([passed], [code])",
-    "CREATE INDEX IF NOT EXISTS [idx_findings_kind] ON [findings]([kind], [passed])",
+    "CREATE INDEX IF NOT EXISTS [idx_findings_kind_year] ON [findings]([kind], [passed], [year] DESC, [agency])",
     "CREATE INDEX IF NOT EXISTS [idx_corrections_cell] ON [corrections]([report], [table_name], [keys])",
 ]
+# indexes an earlier schema had and this one replaces
+DROPPED_INDEXES = ["idx_findings_kind"]
 
 
 # --------------------------------------------------------------------------- label tables
@@ -225,14 +232,68 @@ HEADLINES: dict[str, tuple[str, str, str, str]] = {
 }
 
 
-def _report_totals_view() -> str:
-    cols = []
-    for name, (table, v1, v2, _label) in HEADLINES.items():
+# Cells stored in report_numbers besides the headlines (column -> (table, key1, key2)): the result
+# rows' 总计 column of table 三 (outcome_mix) and every cell of table 四 (the appeals chart).
+def _aggregate_cells() -> dict[str, tuple[str, str, str]]:
+    out: dict[str, tuple[str, str, str]] = {k: v[:3] for k, v in HEADLINES.items()}
+    have = set(out.values())
+    for r in T.ALL_APPLICATION_ROWS:
+        if r.key in T.result_row_keys({x.key: 1 for x in T.ALL_APPLICATION_ROWS}):
+            cell = ("applications", r.key, "total")
+            if cell not in have:
+                out[f"app_{r.key}"] = cell
+    for g in T.REVIEW_GROUPS:
+        for o in T.REVIEW_OUTCOMES:
+            cell = ("review_litigation", g.key, o.key)
+            if cell not in have:
+                out[f"rl_{g.key}_{o.key}"] = cell
+    return out
+
+
+AGGREGATE_CELLS = _aggregate_cells()
+CELL_COLUMNS = {cell: col for col, cell in AGGREGATE_CELLS.items()}  # (table, key1, key2) -> column
+
+NUMBERS_TABLE = "report_numbers"
+# copied from reports (kept in step by load_report / load_reports_bulk / load_portals)
+NUMBERS_REPORT_COLS = ("portal", "agency", "region_code", "level", "year", "template", "status", "failed_checks",
+                       "title", "sha256")
+NUMBERS_COLS = ("id", *NUMBERS_REPORT_COLS, *AGGREGATE_CELLS)
+# bump when the columns of report_numbers or how they are computed change: open_archive rebuilds it
+NUMBERS_VERSION = "1:" + ",".join(NUMBERS_COLS)
+
+
+def numbers_ddl() -> str:
+    cells = ",\n   ".join(f"[{c}] NUMERIC" for c in AGGREGATE_CELLS)
+    return f"""CREATE TABLE IF NOT EXISTS [{NUMBERS_TABLE}] (
+   [id] INTEGER PRIMARY KEY REFERENCES [reports]([id]), [portal] TEXT, [agency] TEXT, [region_code] TEXT,
+   [level] TEXT, [year] INTEGER, [template] TEXT, [status] TEXT, [failed_checks] INTEGER, [title] TEXT,
+   [sha256] TEXT,
+   {cells})"""
+
+
+NUMBERS_INDEXES = [
+    "CREATE INDEX IF NOT EXISTS [idx_report_numbers_year_region] ON [report_numbers]([year], [region_code])",
+    "CREATE INDEX IF NOT EXISTS [idx_report_numbers_region] ON [report_numbers]([region_code])",
+    "CREATE INDEX IF NOT EXISTS [idx_report_numbers_new_received] ON [report_numbers]([new_received])",
+]
+
+
+def numbers_refresh_sql(where: str) -> str:
+    """(Re)compute report_numbers rows of the reports matching ``where`` (on ``reports r``) from the
+    facts and the latest correction per cell."""
+    cols = [f"r.[{c}]" for c in NUMBERS_REPORT_COLS]
+    for table, v1, v2 in AGGREGATE_CELLS.values():
         k1, k2 = FACT_TABLES[table]
-        cols.append(f"  {_cell(table, k1, v1, k2, v2)} AS [{name}]")
-    return ("CREATE VIEW IF NOT EXISTS [report_totals] AS\nSELECT r.[id], r.[portal], r.[agency], r.[region_code], "
-            "r.[level], r.[year], r.[template], r.[status], r.[failed_checks],\n" + ",\n".join(cols)
-            + ",\n  r.[title], r.[sha256]\nFROM [reports] r")
+        cols.append(_cell(table, k1, v1, k2, v2))
+    return (f"INSERT OR REPLACE INTO [{NUMBERS_TABLE}] ({', '.join(f'[{c}]' for c in NUMBERS_COLS)})\n"
+            f"SELECT r.[id],\n  " + ",\n  ".join(cols) + f"\nFROM [reports] r WHERE {where}")
+
+
+def _report_totals_view() -> str:
+    """A plain projection of report_numbers (SQLite flattens it: queries use the table's indexes)."""
+    cols = ", ".join(f"n.[{c}]" for c in ("id", "portal", "agency", "region_code", "level", "year", "template",
+                                           "status", "failed_checks", *HEADLINES, "title", "sha256"))
+    return f"CREATE VIEW IF NOT EXISTS [report_totals] AS\nSELECT {cols}\nFROM [{NUMBERS_TABLE}] n"
 
 
 def _labelled_views() -> list[str]:

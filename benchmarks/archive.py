@@ -11,7 +11,8 @@ reports and broken for some, a few corrections); the text is assembled from repo
 sentences with varying numbers and agency names, so search tokens are realistic. ~3,000 portals,
 six report years, 缺报 for ~5 % of portal-years. Prints: build time, database size (FTS index
 separately), and p50/p95 over repeated runs of: the FTS search for 2-character and 4+-character
-words (as Datasette's search box runs it), and each canned query with random year/region.
+words (as Datasette's search box runs it), each canned query and each dashboard chart with random
+year/region.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import sqlite3
 import statistics
 import sys
@@ -31,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archive import add_correction, cross_report_checks, load_portals, load_reports_bulk, open_archive  # noqa: E402
-from archive.metadata import canned_queries  # noqa: E402
+from archive.metadata import canned_queries, dashboards  # noqa: E402
 from archive.search import FTS_TABLE, fts_size  # noqa: E402
 from extract.template import run_checks  # noqa: E402
 
@@ -143,6 +145,16 @@ def time_query(conn, sql: str, params_fn, runs: int) -> tuple[float, float, int]
     return pct(ts, 0.5), pct(ts, 0.95), n
 
 
+def time_query_pairs(conn, sql_params_fn, runs: int) -> tuple[float, float, int]:
+    ts, n = [], 0
+    for _ in range(runs):
+        sql, p = sql_params_fn()
+        t0 = time.perf_counter()
+        n = len(conn.execute(sql, p).fetchall())
+        ts.append((time.perf_counter() - t0) * 1000)
+    return pct(ts, 0.5), pct(ts, 0.95), n
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reports", type=int, default=10_000)
@@ -222,6 +234,15 @@ def main(argv=None) -> int:
 
         p50, p95, rows = time_query(conn, q["sql"], fn, runs)
         print(f"| canned: {name} | {p50:.1f} | {p95:.1f} | {rows} |")
+    for name, chart in dashboards("archive")["overview"]["charts"].items():
+        def chart_fn(sql=chart["query"]):  # datasette-dashboards drops a [[ ... ]] block whose parameter is empty
+            year, region = rnd.choice(years + [""]), rnd.choice(regions + [""])
+            keep = {"year": bool(year), "region": bool(region)}
+            return re.sub(r"\[\[(.*?)\]\]", lambda m: m.group(1) if all(
+                keep[p] for p in re.findall(r":(\w+)", m.group(1))) else "", sql), {"year": year, "region": region}
+
+        p50, p95, rows = time_query_pairs(conn, chart_fn, runs)
+        print(f"| dashboard: {name} | {p50:.1f} | {p95:.1f} | {rows} |")
     conn.close()
     if not args.keep:
         path.unlink()

@@ -20,7 +20,7 @@ def _dump(db) -> dict:
     """Everything that matters, for comparing two states of an archive."""
     out = {}
     for t in ("portals", "documents", "sources", "reports", "active_disclosure", "applications", "review_litigation",
-              "checks", "corrections"):
+              "checks", "corrections", "report_numbers"):
         rows = [dict(r) for r in db[t].rows]
         for r in rows:
             r.pop("loaded_at", None)
@@ -251,3 +251,62 @@ def test_aggregates_apply_correction_deltas(tmp_path):
         "SELECT ar.label, sum(a.value) FROM applications_corrected a JOIN application_rows ar ON ar.key = a.row "
         "WHERE a.applicant = 'total' AND ar.is_result = 1 GROUP BY ar.key").fetchall())
     assert {k: v for k, v in after.items() if v} == {k: v for k, v in via_view.items() if v}
+
+
+def _numbers_recomputed(db) -> tuple[list, list]:
+    """report_numbers as stored, and as computed afresh from the facts and corrections."""
+    from archive import schema
+
+    cols = ", ".join(f"[{c}]" for c in schema.NUMBERS_COLS)
+    stored = db.execute(f"SELECT {cols} FROM report_numbers ORDER BY id").fetchall()
+    db.execute("CREATE TEMP TABLE fresh AS SELECT * FROM report_numbers WHERE 0")
+    db.execute(schema.numbers_refresh_sql("1 = 1").replace("INTO [report_numbers]", "INTO temp.fresh"))
+    fresh = db.execute(f"SELECT {cols} FROM temp.fresh ORDER BY id").fetchall()
+    db.execute("DROP TABLE temp.fresh")
+    return stored, fresh
+
+
+def test_report_numbers_stay_current(tmp_path, shared):
+    """The stored per-report numbers equal a fresh computation after loading, bulk loading,
+    re-extraction, corrections and a registry update; an older archive is backfilled on open."""
+    from archive import load_portals, load_reports_bulk, schema
+
+    from archive_build import PORTALS, corpus_reports
+
+    db, items, ids = build(tmp_path / "a.db", shared)
+    stored, fresh = _numbers_recomputed(db)
+    assert stored == fresh and len(stored) == 57
+    rid = ids["shili-2024"]
+    add_correction(db, who="王", why="印刷错误", table="applications", report=rid, keys="granted.total", value=71)
+    add_correction(db, who="王", why="漏读", table="review_litigation", report=rid, keys="review.corrected", value=2)
+    assert db.execute("SELECT granted, review_corrected FROM report_totals WHERE id = ?", [rid]).fetchone() == (71, 2)
+    r = copy.deepcopy(next(it for it in items if it["name"] == "shili-2024"))
+    r["report"]["applications"]["new_received"]["total"] = 999
+    load_report(db, r["sha256"], r["report"], r["portal"])
+    assert db.execute("SELECT new_received, granted FROM report_totals WHERE id = ?", [rid]).fetchone() == (999, 71)
+    load_portals(db, [{**PORTALS[0], "region_code": "139999"}])
+    assert db.execute("SELECT region_code FROM report_totals WHERE id = ?", [rid]).fetchone()[0] == "139999"
+    stored, fresh = _numbers_recomputed(db)
+    assert stored == fresh
+
+    # the bulk path computes the rows in Python: same result as the SQL path
+    bulk = open_archive(tmp_path / "b.db")
+    load_portals(bulk, PORTALS)
+    load_reports_bulk(bulk, [(it["sha256"], it["report"], it["portal"]) for it in corpus_reports(shared)])
+    stored_b, fresh_b = _numbers_recomputed(bulk)
+    assert stored_b == fresh_b
+    cols = [c for c in schema.NUMBERS_COLS if c != "id"]
+    one = open_archive(tmp_path / "c.db")
+    load_portals(one, PORTALS)
+    for it in corpus_reports(shared):
+        load_report(one, it["sha256"], it["report"], it["portal"])
+    q = f"SELECT {', '.join(cols)} FROM report_numbers ORDER BY sha256"
+    assert bulk.execute(q).fetchall() == one.execute(q).fetchall()
+
+    # an archive from before report_numbers: opening it backfills the table
+    one.execute("DROP TABLE report_numbers")
+    one.execute("DELETE FROM archive_meta WHERE key = 'numbers_version'")
+    one.conn.commit()
+    one.close()
+    reopened = open_archive(tmp_path / "c.db")
+    assert reopened.execute(q).fetchall() == bulk.execute(q).fetchall()
