@@ -40,6 +40,12 @@ from prefect.tasks import exponential_backoff  # noqa: E402
 # for parallel extraction use --runner dask (processes).
 _EXTRACT_LOCK = threading.Lock()
 
+
+def _extract_locked(data: bytes, filename: str | None) -> dict:
+    # (a module-level function, so task functions that call it still pickle for Dask workers)
+    with _EXTRACT_LOCK:
+        return parts.extract_bytes(data, filename)
+
 LOAD_BATCH = 20  # reports per writer task (each document is still its own transaction)
 
 
@@ -164,8 +170,7 @@ def extract_document(sha256: str, store_rel: str | None, filename: str | None, v
         return {"sha256": sha256, "path": str(records.cache_path(sha256, version)),
                 "status": cached.get("status"), "cached": True}
     data = records.store_path(sha256, {"store_path": store_rel} if store_rel else None).read_bytes()
-    with _EXTRACT_LOCK:  # PDFium (pypdfium2) is not thread-safe: one extraction per process at a time
-        report = parts.extract_bytes(data, filename)
+    report = _extract_locked(data, filename)
     report.setdefault("extractor_version", version)
     transient = records.is_transient(report)
     path = records.transient_path(sha256, version) if transient else records.cache_path(sha256, version)
