@@ -152,6 +152,7 @@ def write_json_atomic(path: Path, obj) -> None:
             json.dump(obj, fh, ensure_ascii=False)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
