@@ -38,7 +38,9 @@ RETRY_BACKOFF_MAX = 60.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
-    "crawler.middlewares.PortalGuardMiddleware": 560,   # offsite / private address / blocked portal
+    # offsite / private address / blocked portal — first of all (before RobotsTxtMiddleware at 100,
+    # which otherwise fetches robots.txt from any host a page links to, ftp:// included)
+    "crawler.middlewares.PortalGuardMiddleware": 50,
     "crawler.middlewares.RedirectLoopMiddleware": 650,  # before RedirectMiddleware (600) sees a 3xx
     "crawler.middlewares.PortalStatsMiddleware": 950,   # counts every attempt and its bytes
 }
