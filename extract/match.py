@@ -41,6 +41,9 @@ OUTCOMES = [o.key for o in T.REVIEW_OUTCOMES]
 class RowView:
     labels: list[Cell]
     values: list[Cell]
+    # each value cell's position counted from the end of the row as read (-1 = last cell):
+    # the same column of a grid table has the same position in every full-width row
+    value_pos: list[int] = field(default_factory=list)
 
     @property
     def label_texts(self) -> list[str]:
@@ -64,15 +67,61 @@ def views(rows: list[list[Cell]]) -> list[RowView]:
     for row in rows:
         texts = [c.text or "" for c in row]
         li, vi = split_row(texts)
-        v = RowView([row[i] for i in li], [row[i] for i in vi])
+        v = RowView([row[i] for i in li], [row[i] for i in vi], [i - len(row) for i in vi])
         if not v.labels and not v.has_values:
+            if not v.labels and len(row) >= len(OUTCOMES):
+                # a row of blank cells: table 四 printed with nothing filled in
+                out.append(RowView([], list(row), [i - len(row) for i in range(len(row))]))
             continue
+        if not v.labels and v.has_values and len(out) > 1 and not out[-1].labels and not out[-1].has_values \
+                and out[-2].labels and not out[-2].has_values:
+            out.pop()  # a blank row between a label row and its values: spacing, not a row
         # values alone under a label alone: a label wrapped onto its own line/row
-        if not v.labels and out and out[-1].labels and not out[-1].has_values and section_of(out[-1].label) is None:
+        if not v.labels and out and out[-1].labels and not out[-1].has_values and section_of(out[-1].label) is None \
+                and v.has_values:
             out[-1].values.extend(v.values)
+            out[-1].value_pos = [p - 1000 for p in out[-1].value_pos] + v.value_pos
             out[-1]._has_values = None
             continue
         out.append(v)
+    return out
+
+
+def ambiguous_fit(values: list[Cell], n: int) -> bool:
+    """More than ``n`` cells with blanks at both ends: which blanks are padding (a label's
+    colspan on the left, an empty column on the right) is not decided by the row alone."""
+    return len(values) > n and is_blank(values[0].text) and is_blank(values[-1].text)
+
+
+def fit_columns(rows: dict, fitted: dict) -> dict:
+    """Refit ambiguous rows of a table by the columns the unambiguous rows print figures in.
+
+    ``rows``: key -> (n, [(value cell, position from the row end)]); ``fitted``: key -> cells
+    chosen by ``fit``. In a grid (HTML, DOCX, ruled PDF) every row keeps its figures in the
+    same columns, so a row whose label spans into a value column and whose last figure is
+    blank takes the columns its neighbours use (same source table first, then any)."""
+    votes: dict = {}
+    for key, (n, vals) in rows.items():
+        cells = fitted.get(key)
+        if cells is None or ambiguous_fit([c for c, _ in vals], n):
+            continue
+        pos = {id(c): p for c, p in vals}
+        cols = tuple(pos[id(c)] for c in cells)
+        for scope in ((cells[0].table, n), ("any", n)):
+            votes.setdefault(scope, {}).setdefault(cols, 0)
+            votes[scope][cols] += 1
+    out = dict(fitted)
+    for key, (n, vals) in rows.items():
+        if key not in fitted or not ambiguous_fit([c for c, _ in vals], n):
+            continue
+        for scope in ((vals[0][0].table, n), ("any", n)):
+            if scope not in votes:
+                continue
+            cols = max(votes[scope].items(), key=lambda kv: kv[1])[0]
+            chosen = [c for c, p in vals if p in cols]
+            if len(chosen) == n:
+                out[key] = chosen
+                break
     return out
 
 
@@ -92,10 +141,12 @@ class _State:
     header: list | None = None  # find_measures() of the last table-二 header
     t2_rows: list = field(default_factory=list)  # (row view, header)
     apps: dict = field(default_factory=dict)  # key -> list[Cell]
+    app_raw: dict = field(default_factory=dict)  # key -> (n, every value cell of the row)
     app_header: str = ""
     last_app: int = -1
     review: dict = field(default_factory=dict)  # group -> list[Cell]
     review_stream: list = field(default_factory=list)
+    review_blank: list = field(default_factory=list)  # a row of blank figure cells under the header
     review_done: bool = False
     label_run: str = ""  # label-only rows in a row, normalised (a header over several rows)
     votes: dict = field(default_factory=lambda: {t: 0 for t in T.TEMPLATES})
@@ -216,6 +267,8 @@ def _handle_review(st: _State, v: RowView) -> None:
             if st.review_stream or st.review:
                 st.review_done = True
             return
+    if not v.labels and not v.has_values and not st.review_stream and not st.review_blank:
+        st.review_blank = list(v.values)
     if v.has_values:
         st.review_stream.extend(v.values)
         if len([c for c in st.review_stream if not is_blank(c.text)]) >= 15:
@@ -230,7 +283,8 @@ def walk(rows: list[RowView]) -> _State:
         # table 三 rows first: '四、结转下年度继续办理' and '三、本年度办理结果' look like headings
         if texts:
             strict = st.section == "applications"
-            key = match_app_row(texts, st.last_app) if (strict or v.has_values) else None
+            blank_row = not v.has_values and len(v.values) >= len(COLUMNS)  # every figure cell blank
+            key = match_app_row(texts, st.last_app) if (strict or v.has_values or blank_row) else None
             if key and not strict:
                 # outside table 三 only an unambiguous, numbered row label opens it
                 generic = next(g for k, _c, g in application_row_cores() if k == key)
@@ -238,7 +292,9 @@ def walk(rows: list[RowView]) -> _State:
                     key = None
             if key:
                 _enter(st, "applications")
-                if v.has_values:
+                if v.has_values or blank_row:
+                    # (a row printed with every figure cell blank is a row of nulls, unless
+                    # the same row is printed again with figures)
                     n = 7
                     if len(fit(v.values, 6) or []) == 6 and st.app_header and "总计" not in st.app_header \
                             and "合计" not in st.app_header and "自然人" in st.app_header:
@@ -246,8 +302,9 @@ def walk(rows: list[RowView]) -> _State:
                     vals = fit(v.values, n)
                     if vals is None:
                         st.warnings.append(f"applications.{key}: {len(v.values)} cells where {n} expected; row left out")
-                    elif key not in st.apps:
+                    elif key not in st.apps or (v.has_values and all(is_blank(c.text) for c in st.apps[key])):
                         st.apps[key] = vals
+                        st.app_raw[key] = (n, list(zip(v.values, v.value_pos)))
                     st.last_app = max(st.last_app, APP_KEYS.index(key))
                 continue
             sec = section_of(label) if not v.has_values else None
@@ -274,8 +331,10 @@ def walk(rows: list[RowView]) -> _State:
         if st.section == "active_disclosure" or (st.header and st.section is None):
             if texts:
                 cats = match_category(texts)
-                if cats and v.has_values:
-                    _vote_category(st, texts, cats, len([c for c in v.values if not is_blank(c.text)]))
+                if cats and (v.has_values or v.values):
+                    # a category row printed with every cell blank is a row of nulls
+                    if v.has_values:
+                        _vote_category(st, texts, cats, len([c for c in v.values if not is_blank(c.text)]))
                     st.t2_rows.append((v, cats, st.header))
                     continue
                 if cats:
@@ -361,7 +420,8 @@ def match_rows(rows: list[list[Cell]]) -> dict:
                 if vals is not None:
                     chosen = list(zip(measures, vals))
             if chosen is None:
-                warnings.append(f"active_disclosure.{cat_key}: {len(v.values)} cells where {len(measures)} expected; row left out")
+                if v.has_values:
+                    warnings.append(f"active_disclosure.{cat_key}: {len(v.values)} cells where {len(measures)} expected; row left out")
                 continue
             for mkey, cell in chosen:
                 _record(ad, prov, warnings, f"active_disclosure.{cat_key}.{mkey}", cell, mkey)
@@ -373,10 +433,11 @@ def match_rows(rows: list[list[Cell]]) -> dict:
 
     # table 三
     apps: dict = {}
+    fitted = fit_columns(st.app_raw, st.apps)
     for key in APP_KEYS:
-        if key not in st.apps:
+        if key not in fitted:
             continue
-        cells = st.apps[key]
+        cells = fitted[key]
         cols = COLUMNS if len(cells) == 7 else COLUMNS[:-1]
         for col, cell in zip(cols, cells):
             _record(apps, prov, warnings, f"applications.{key}.{col}", cell, None)
@@ -391,8 +452,8 @@ def match_rows(rows: list[list[Cell]]) -> dict:
                 continue
             for o, cell in zip(OUTCOMES, st.review[g]):
                 _record(rl, prov, warnings, f"review_litigation.{g}.{o}", cell, None)
-    elif st.review_stream:
-        vals = fit(st.review_stream, 15)
+    elif st.review_stream or len(st.review_blank) >= 15:
+        vals = fit(st.review_stream or st.review_blank, 15)
         if vals is None:
             warnings.append(f"review_litigation: {len(st.review_stream)} cells where 15 expected; table left out")
         else:

@@ -57,13 +57,17 @@ def peel_values(cell: str) -> list[str]:
 
 def split_row(texts: list[str]) -> tuple[list[int], list[int]]:
     """Indices of label cells and of value cells (blanks after the first value count as
-    values; blanks among labels are dropped). Text after the values ends the row."""
+    values; blanks among labels are dropped; in a row without any label, leading blanks are
+    values too). Text after the values ends the row."""
     labels: list[int] = []
     values: list[int] = []
+    lead: list[int] = []  # blanks before anything: values when the row has no label at all
     for i, t in enumerate(texts):
         if is_blank(t):
             if labels or values:
                 values.append(i)
+            else:
+                lead.append(i)
             continue
         if is_value(t):
             values.append(i)
@@ -73,6 +77,8 @@ def split_row(texts: list[str]) -> tuple[list[int], list[int]]:
             if values:  # only blanks so far: they were padding between labels
                 values = []
             labels.append(i)
+    if not labels and any(not is_blank(texts[j]) for j in values):
+        values = lead + values  # a row of values only (table 四's figures): a leading blank is a null cell
     return labels, values
 
 

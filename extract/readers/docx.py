@@ -228,9 +228,11 @@ def _table_grid(tbl, t_index: int) -> list[list[Cell]]:
             cols = [newcol[k] for k in range(start, start + span) if k in newcol]
             if cols and text:
                 cells[cols[0]].text = text
-        if any(c.text for c in cells):
-            out.append(cells)
-    return out
+        out.append(cells)
+    # drop rows with no text at all (spacer rows), except a table's last row under text: a
+    # figures row printed with every cell blank (table 四 with nothing to report)
+    keep_last = len(out) > 1 and not any(c.text for c in out[-1]) and any(c.text for c in out[-2])
+    return [row for i, row in enumerate(out) if any(c.text for c in row) or (keep_last and i == len(out) - 1)]
 
 
 # --------------------------------------------------------------------------- DOC / WPS

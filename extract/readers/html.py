@@ -316,8 +316,10 @@ def _table_grid(tbl, t_index: int, budget: list[int]) -> list[list[Cell]]:
     for r in range(nrows):
         row = [occupied.get((r, c)) or Cell("", table=t_index, row=r, col=c) for c in range(width)]
         grid.append(row)
-    # drop rows with no text at all (spacer rows)
-    return [row for row in grid if any(c.text for c in row)]
+    # drop rows with no text at all (spacer rows), except a table's last row under text: a
+    # figures row printed with every cell blank (table 四 with nothing to report)
+    keep_last = len(grid) > 1 and not any(c.text for c in grid[-1]) and any(c.text for c in grid[-2])
+    return [row for i, row in enumerate(grid) if any(c.text for c in row) or (keep_last and i == len(grid) - 1)]
 
 
 def _cell_text(td) -> str:

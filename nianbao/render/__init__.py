@@ -45,8 +45,19 @@ def render_text(report: dict, prose: list[str] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_report(report: dict, fmt: str, prose: list[str] | None = None) -> bytes:
-    """The report as a document of format ``fmt`` (one of ``FORMATS``), as bytes."""
+def render_report(report: dict, fmt: str, prose: list[str] | None = None, *, variant: dict | None = None) -> bytes:
+    """The report as a document of format ``fmt`` (one of ``FORMATS``), as bytes.
+
+    ``variant`` (tests): printed differences real reports show — ``null`` text of null cells,
+    ``label``/``value`` functions over label and figure cells, ``headings`` {table key: heading}
+    (``nianbao.render.model``)."""
+    from nianbao.render.model import variant as _variant
+
+    with _variant(variant):
+        return _render(report, fmt, prose)
+
+
+def _render(report: dict, fmt: str, prose: list[str] | None) -> bytes:
     if fmt == "html":
         from nianbao.render.html import render_html
 

@@ -4,6 +4,8 @@ one model; the labels come from ``extract.template``.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from extract import template as T
@@ -214,8 +216,47 @@ SECTION_HEADINGS = (
 )
 
 
+# --------------------------------------------------------------------------- variations
+# Real reports print the template with small differences; a variant makes them (tests).
+#   null: text of a null cell ("" blank by default, "/", "-", "—", "无")
+#   label: str -> str applied to every table header/label cell (spaces, 繁体, numbering, typos)
+#   value: str -> str applied to every printed figure (full-width digits …)
+#   headings: {table key: section heading} replacing 二/三/四's headings
+VARIANT: ContextVar[dict | None] = ContextVar("nianbao_render_variant", default=None)
+
+
+@contextmanager
+def variant(v: dict | None):
+    token = VARIANT.set(v or None)
+    try:
+        yield
+    finally:
+        VARIANT.reset(token)
+
+
+def _apply_variant(sections: list[Section], v: dict) -> None:
+    label, value, null = v.get("label"), v.get("value"), v.get("null")
+    headings = v.get("headings") or {}
+    for sec in sections:
+        if sec.table is None:
+            continue
+        if sec.table.key in headings:
+            sec.heading = headings[sec.table.key]
+        for row in sec.table.rows:
+            for cell in row:
+                if cell.header:
+                    if label and cell.text != CORNER_NOTE:
+                        cell.text = label(cell.text)
+                elif cell.text == "":
+                    if null:
+                        cell.text = null
+                elif value:
+                    cell.text = value(cell.text)
+
+
 def build_sections(report: dict, prose: list[str] | None = None) -> tuple[list[str], list[Section]]:
-    """(intro paragraphs, sections). Caller-given ``prose`` replaces the overview paragraphs."""
+    """(intro paragraphs, sections). Caller-given ``prose`` replaces the overview paragraphs;
+    the current ``variant`` (if any) is applied to the tables and their headings."""
     p = default_prose(report)
     overview = list(prose) if prose else p["overview"]
     sections = [
@@ -226,6 +267,9 @@ def build_sections(report: dict, prose: list[str] | None = None) -> tuple[list[s
         Section(SECTION_HEADINGS[4], p["problems"]),
         Section(SECTION_HEADINGS[5], p["other"]),
     ]
+    v = VARIANT.get()
+    if v:
+        _apply_variant(sections, v)
     return p["intro"], sections
 
 
