@@ -113,6 +113,26 @@ def make_datasette(db_path: Path, **kw):
                      settings=dict(SETTINGS), **kw)
 
 
+def _plain_error_tracebacks() -> None:
+    """Datasette 0.65 prints every handled error (404s and rejected SQL included) through rich with
+    every local variable — the whole metadata — costing 1-4 s of CPU per request: a cheap way to pin
+    the server. Keep a plain traceback in the log instead (tests/stress/test_served.py)."""
+    import traceback
+
+    import datasette.handle_exception as handler
+
+    class _Console:
+        def print_exception(self, **_kw):
+            traceback.print_exc()
+
+    class _Rich:
+        @staticmethod
+        def get_console():
+            return _Console()
+
+    handler.rich = _Rich()
+
+
 @click.command("serve")
 @click.option("--db", "db_path", type=click.Path(path_type=Path), default=None,
               help="Archive database (default: $NIANBAO_DATA/archive.db).")
@@ -134,6 +154,7 @@ def serve_command(db_path: Path | None, port: int, live: bool, sql_time_limit_ms
     meta = write_metadata(db_path)
     from datasette.cli import cli as datasette_cli
 
+    _plain_error_tracebacks()
     click.echo(f"Serving {db_path} at http://127.0.0.1:{port}/ (metadata {meta})")
     datasette_cli.main(datasette_args(db_path, meta, port, live=live, time_limit_ms=sql_time_limit_ms),
                        prog_name="datasette")
