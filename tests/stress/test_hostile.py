@@ -109,10 +109,8 @@ def check_result(case: hostile.Case, out: dict, reference: dict | None = None) -
 
 
 # Known failures in other engineers' code, found by these tests: name -> reason (strict xfail).
-KNOWN: dict[str, str] = {
-    "html-utf16": "extract.sniff: UTF-16 HTML (with BOM) is sniffed as plain text, so its tables are never "
-                  "read (no_tables)",
-}
+# (html-utf16 was one — UTF-16 HTML sniffed as plain text — until the extract fix that landed with it)
+KNOWN: dict[str, str] = {}
 
 
 def _params():
