@@ -65,6 +65,10 @@ def prefect_api():
     from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 
+    current = PREFECT_API_URL.value()
+    if current:  # a server is already up (tests/flows' session harness): share it
+        yield current
+        return
     with prefect_test_harness(server_startup_timeout=int(os.environ.get("NIANBAO_PREFECT_STARTUP_TIMEOUT", "180"))):
         yield PREFECT_API_URL.value()
 
