@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: demo test install install-dev bench lock serve clean
+.PHONY: demo test install install-dev bench bench-quick lock serve clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ test: install-dev
 
 bench: install-dev
 	$(BIN)/python benchmarks/run_all.py
+
+bench-quick: install-dev
+	$(BIN)/python benchmarks/run_all.py --quick
 
 serve: install
 	$(BIN)/nianbao serve
