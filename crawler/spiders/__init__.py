@@ -1,1 +1,1 @@
-"""One spider per CMS family (``scrapy list``): trs, hanweb, gdsite, snowflake, generic."""
+"""One spider per CMS family (``scrapy list``): trs, hanweb, gdsite, gkmlpt, snowflake, generic."""

@@ -226,3 +226,81 @@ def test_family_mismatch_is_refused(tmp_path):
     with pytest.raises(ValueError, match="not of family"):
         make_spider(TrsSpider, tmp_path, f"{HOST}/col/col1/index.html", family="hanweb")
     make_spider(GenericSpider, tmp_path, f"{HOST}/col/col1/index.html", family="hanweb")  # generic takes any
+
+
+# --- gkmlpt ---------------------------------------------------------------------------------------
+
+def test_gkmlpt_entry_picks_report_categories_and_sid(tmp_path):
+    from crawler.spiders.families import GkmlptSpider
+    url = f"{HOST}/gkmlpt/index"
+    sp = make_spider(GkmlptSpider, tmp_path, url)
+    [start] = list(sp.start_listing(sp.portals["t"], url))
+    assert start.callback == sp.parse_entry
+    reqs = requests(sp.parse_entry(resp(url, "gkmlpt/index.html", page=0)))
+    assert [r.url for r in reqs] == [f"{HOST}/gkmlpt/api/all/721?page=1&sid=755041",   # not its child 7211
+                                     f"{HOST}/gkmlpt/api/all/730?page=1&sid=755041"]
+    assert all(r.callback.__name__ == "parse_listing" and r.meta["page"] == 1 for r in reqs)
+    # no category names a report: category 0 (all)
+    reqs = requests(sp.parse_entry(resp(f"{HOST}/sub/gkmlpt/index", "gkmlpt/index_all.html", page=0)))
+    assert [r.url for r in reqs] == [f"{HOST}/sub/gkmlpt/api/all/0?page=1&sid=662021"]
+
+
+def test_gkmlpt_api_listing_years_titles_and_paging(tmp_path):
+    from crawler.spiders.families import GkmlptSpider
+    api = f"{HOST}/gkmlpt/api/all/721?page=1&sid=755041"
+    sp = make_spider(GkmlptSpider, tmp_path, f"{HOST}/gkmlpt/index")
+    sp.years = (2020, 2024)
+    reqs = requests(sp.parse_listing(resp(api, "gkmlpt/api_all_721_page1.json", rcls=TextResponse)))
+    assert details(reqs) == [f"{HOST}/gkmlpt/content/10/10987/post_10987654.html",
+                             f"{HOST}/gkmlpt/content/11/11230/post_11230001.html"]   # not the notice, not 2019
+    by_url = {r.url: r for r in reqs}
+    r = by_url[f"{HOST}/gkmlpt/content/11/11230/post_11230001.html"]
+    assert r.meta["listing_title"] == "坪山区2024年政府信息公开工作年度报告"          # %uXXXX unescaped
+    assert r.meta["listing_date"] == "2025-01-20" and r.meta["year_hint"] == 2024
+    assert by_url[f"{HOST}/gkmlpt/content/10/10987/post_10987654.html"].meta["listing_date"] == "2024-01-25"
+    [nxt] = listings(reqs)
+    assert nxt.url == f"{HOST}/gkmlpt/api/all/721?page=2&sid=755041" and nxt.meta["page"] == 2
+    # page 2: short (no stub), last by total; an article without url falls back to post_url
+    p2 = f"{HOST}/gkmlpt/api/all/721?page=2&sid=755041"
+    reqs = requests(sp.parse_listing(resp(p2, "gkmlpt/api_all_721_page2.json", rcls=TextResponse,
+                                          listing_url=api, page=2)))
+    assert details(reqs) == [f"{HOST}/xxgk/content/post_6000001.html"] and not listings(reqs)
+    assert sp.health_for("t")["errors"] == []
+    # a 404 past the last page ends paging quietly
+    gone = TextResponse(url=f"{HOST}/gkmlpt/api/all/721?page=3&sid=755041", status=404, body=b"Not Found",
+                        request=scrapy.Request(p2, meta={"portal": "t", "role": "listing", "listing_url": api, "page": 3}))
+    assert list(sp.parse_listing(gone)) == [] and sp.health_for("t")["errors"] == []
+    assert api not in sp.listing_failed
+
+
+def test_gkmlpt_listing_stops_when_nothing_new(tmp_path):
+    from crawler.spiders.families import GkmlptSpider
+    api = f"{HOST}/gkmlpt/api/all/721?page=1&sid=755041"
+    sp = make_spider(GkmlptSpider, tmp_path, f"{HOST}/gkmlpt/index")
+    sp.years = (2020, 2024)
+    for u in (f"{HOST}/gkmlpt/content/10/10987/post_10987654.html", f"{HOST}/gkmlpt/content/11/11230/post_11230001.html"):
+        sp.state["t"].details[u] = {"done": True, "docs": []}
+    reqs = requests(sp.parse_listing(resp(api, "gkmlpt/api_all_721_page1.json", rcls=TextResponse)))
+    assert reqs == []
+
+
+def test_gkmlpt_detail_body_from_config_and_api_attachments(tmp_path):
+    from crawler.spiders.families import GkmlptSpider
+    sp = make_spider(GkmlptSpider, tmp_path, f"{HOST}/gkmlpt/index")
+    sp.years = None
+    api = f"{HOST}/gkmlpt/api/all/721?page=1&sid=755041"
+    list(sp.parse_listing(resp(api, "gkmlpt/api_all_721_page1.json", rcls=TextResponse)))
+    url = f"{HOST}/gkmlpt/content/10/10987/post_10987654.html"
+    reqs = requests(sp.parse_detail(resp(url, "gkmlpt/post_10987654.html", role="detail",
+                                         listing_title="坪山区2023年政府信息公开工作年度报告")))
+    assert [r.url for r in reqs] == [f"{HOST}/attachment/0/9/9876/10987654.docx"]
+    [rec] = read_jsonl(tmp_path / "crawl" / "runs" / "t" / "manifest.jsonl")
+    assert rec["role"] == "detail" and rec["url"] == url and rec["year_hint"] == 2023
+    # the report listed with an attachment in the API: the attachment is fetched from its page
+    url = f"{HOST}/gkmlpt/content/11/11230/post_11230001.html"
+    r = HtmlResponse(url=url, body=b"<html><body><p>see attachment</p></body></html>",
+                     request=scrapy.Request(url, meta={"portal": "t", "role": "detail", "listing_url": api,
+                                                       "detail_url": url}))
+    reqs = requests(sp.parse_detail(r))
+    assert [x.url for x in reqs] == ["http://www.example.gov.cn/attachment/0/5/5/11230001.pdf"]
+    assert reqs[0].meta["link_text"] == "坪山区2024年政府信息公开工作年度报告.pdf"
