@@ -23,7 +23,7 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 SITE_FILE = HERE / "site.yaml"
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
 
 PROSE = [
     "本年度，本机关坚持以公开为常态、不公开为例外，围绕中心工作推进政府信息公开，"
@@ -93,7 +93,7 @@ class Site:
         self.prefix = prefix
         self.suffix = suffix
         self.routes = {"dataproxy": {}, "annual": {}, "challenges": {}, "slow": [], "gbk": [], "nocharset": [],
-                       "fake": []}
+                       "fake": [], "gkmlpt": {}}
         self.truth: dict[str, list[dict]] = {}
         self.registry: list[dict] = []
 
@@ -371,6 +371,54 @@ class Site:
                 f"barPosition:'bottom', ajaxParam:{{col:1, appid:'1', webid:1, path:'/', columnid:{col}, unitid:'{unit}', "
                 f"webname:'样例', permissiontype:0}}}});</script>\n" + _FOOT)
         self.write(path, html)
+
+    def portal_gkmlpt(self, p, pid, path):
+        """Entry page with ``window._CONFIG = {SID, TREE}``, the JSON list API (one page of 100:
+        page 2 answers 404) and report pages whose body sits in ``_CONFIG.DETAIL.content``."""
+        base = path.rsplit("/", 1)[0] + "/"
+        sid, cat = str(p["sid"]), int(p["category"])
+        tree = [{"id": cat - 2, "name": "政府信息公开指南", "children": [], "jump_url": "", "post_count": 1},
+                {"id": cat - 1, "name": "法定主动公开内容", "jump_url": "", "post_count": len(p["items"]), "children": [
+                    {"id": cat, "name": "政府信息公开年报", "children": [], "jump_url": "", "post_count": len(p["items"])}]}]
+        self.write(path + ".html", (
+            f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{escape(p["name"])}</title></head><body>\n'
+            '<div id="app"><a href="/">首页</a> <a href="' + path + '">政府信息公开</a></div>\n'
+            f"<script>window._CONFIG = {{SID: '{sid}', TREE: {json.dumps(tree, ensure_ascii=False)}, "
+            "SERVICE_AREA_ID: 0, DETAIL: null};</script>\n" + _FOOT))
+        articles = []
+        for it, title, d, key in self._items(p):
+            aid = int(_digits(pid + title, 8))
+            art = f"{base}content/{aid // 10**6}/{aid // 10**3}/post_{aid}.html"
+            a = {"id": aid, "title": "".join(f"%u{ord(c):04X}" if ord(c) > 127 else c for c in title),
+                 "date": d, "created_at": f"{d} 09:30:00", "create_time": 0, "url": "__BASE__" + art,
+                 "post_url": f"__BASE__{self.prefix}/xxgk/content/post_{aid}.html", "attachment": []}
+            articles.append(a)
+            if key is None:
+                continue
+            r = self.data["reports"][key]
+            fmt = it.get("as", "pdf")
+            if fmt == "html":
+                content = report_body(r)
+            else:
+                ext = {"pdf": "pdf", "docx": "docx"}[fmt]
+                doc_url = f"{self.prefix}/attachment/0/{aid // 10**3}/{aid}.{ext}"
+                self._attachment(pid, it, key, art, doc_url, fmt)
+                a["attachment"] = [{"id": aid, "name": f"{title}.{ext}", "type": ext, "url": "__BASE__" + doc_url}]
+                content = f"<p>　　现将{escape(title)}予以发布，全文见附件。</p>"
+            detail = json.dumps({"id": aid, "title": title, "date": d, "content": content}, ensure_ascii=False)
+            detail = detail.replace("<", "\\u003C").replace(">", "\\u003E").replace("/", "\\/")
+            page = (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{escape(title)}</title></head><body>\n'
+                    + xxgk_table(r["agency"], d, title, f"11440300MB2C92051G/{d[:4]}-{_digits(title, 5)}")
+                    + f"<div id=\"app\"></div>\n<script>window._CONFIG = {{SID: '{sid}', DETAIL: {detail}, TREE: []}};"
+                    "</script>\n" + _FOOT).encode("utf-8")
+            self.write(art, page)
+            if fmt == "html":
+                self.hold(pid, key, "detail", art, page, "html")
+        api = f"{base}api/all/{cat}"
+        self.routes["gkmlpt"][api] = sid
+        self.write(f"{api}.1.json", json.dumps({"classify": {"id": cat, "name": "政府信息公开年报",
+                                                             "post_count": len(articles)},
+                                                "articles": articles, "total": len(articles)}, ensure_ascii=False))
 
     def annual(self, p, pid, entry):
         av = p["annual_view"]

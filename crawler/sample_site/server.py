@@ -2,7 +2,7 @@
 
 Static files with ETag / Last-Modified (and 304 answers to conditional requests), plus the
 dynamic parts: Hanweb ``dataproxy.jsp`` (POST startrecord/endrecord/perpage or GET page=),
-``downfile.jsp``, ``xxgkAnnualReport.jsp``, anti-bot challenges, slow pages, GBK pages, HTML error
+``downfile.jsp``, ``xxgkAnnualReport.jsp``, the gkmlpt entry and ``api/all`` JSON, anti-bot challenges, slow pages, GBK pages, HTML error
 pages under ``.pdf`` names. Binds 127.0.0.1 only. ``server.log`` lists (method, path, status, bytes).
 """
 from __future__ import annotations
@@ -36,7 +36,8 @@ NO_REPORT = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>政府�
 TYPES = {"html": "text/html; charset=utf-8", "htm": "text/html; charset=utf-8", "shtml": "text/html; charset=utf-8",
          "pdf": "application/pdf", "txt": "text/plain; charset=utf-8",
          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-         "doc": "application/msword", "xml": "text/xml; charset=utf-8"}
+         "doc": "application/msword", "xml": "text/xml; charset=utf-8",
+         "json": "application/json; charset=utf-8"}
 
 
 class SampleServer:
@@ -104,6 +105,12 @@ class SampleServer:
             if not f:
                 return 200, {"Content-Type": "text/html; charset=utf-8"}, NO_REPORT
             return self.static(f, headers, conditional=False)
+        if path.endswith("/gkmlpt/index"):
+            return self.static(path + ".html", headers)
+        if path in self.routes.get("gkmlpt", {}):  # the gkmlpt list API: page 0 = page 1, past the last 404
+            if q.get("sid") != self.routes["gkmlpt"][path]:
+                return 200, {"Content-Type": "application/json; charset=utf-8"}, b'{"articles": [], "total": 0}'
+            return self.static(f"{path}.{max(1, int(q.get('page') or 1))}.json", headers)
         if path in self.routes["fake"]:
             return 200, {"Content-Type": "text/html; charset=utf-8"}, FAKE_PDF
         if path in self.routes["slow"]:

@@ -12,6 +12,7 @@ from parsel import Selector
 from scrapy.http import TextResponse
 
 from crawler import parsing
+from crawler.antibot import detect_block
 from crawler.spiders.base import ReportSpider
 
 
@@ -220,8 +221,23 @@ class GkmlptSpider(ReportSpider):
         if "/gkmlpt/api/" in url:
             yield self.listing_request(portal, url, root=url, page=1)
             return
-        yield scrapy.Request(url, callback=self.parse_entry, errback=self.on_error, dont_filter=True,
-                             meta=self._meta(portal, role="listing", listing_url=url, page=0))
+        # a later crawl goes straight to the API pages the entry named last time (conditional
+        # requests: one per category); the entry page itself is fetched again if one of them fails
+        api = urljoin(url, "api/all/")
+        known = [] if self.full else sorted(u for u in self.state[portal.id].listings if u.startswith(api))
+        for u in known:
+            yield self._known_api(portal, u, url)
+        if not known:
+            yield self.entry_request(portal, url)
+
+    def entry_request(self, portal, url: str) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_entry, errback=self.on_error, dont_filter=True,
+                              meta=self._meta(portal, role="listing", listing_url=url, page=0))
+
+    def _known_api(self, portal, url: str, entry: str) -> scrapy.Request:
+        req = self.listing_request(portal, url, root=url, page=1)
+        req.meta["gkmlpt_entry"] = entry
+        return req
 
     def parse_entry(self, response):
         pid = response.meta["portal"]
@@ -300,7 +316,18 @@ class GkmlptSpider(ReportSpider):
     def parse_listing(self, response):
         if response.status == 404 and response.meta.get("page", 1) >= 2:
             return  # past the last page: some deployments answer 404 instead of an empty batch
+        entry = response.meta.get("gkmlpt_entry")
+        if entry and response.status >= 400 and not detect_block(response.status, response.headers, response.body):
+            # an API page remembered from an earlier crawl is gone (new SID or category): ask the entry again
+            portal = self.portals[response.meta["portal"]]
+            self.listing_failed.add(response.meta.get("listing_url"))
+            yield self.entry_request(portal, entry)
+            return
         yield from super().parse_listing(response)
+
+    def save_document(self, response, role: str, link_text: str, sniffed=None) -> dict:
+        served = response.meta.pop("gkmlpt_served", None) if role == "detail" else None
+        return super().save_document(served if served is not None else response, role, link_text, sniffed)
 
     def parse_detail(self, response):
         if response.status < 400 and isinstance(response, TextResponse):
@@ -309,6 +336,7 @@ class GkmlptSpider(ReportSpider):
             html += "".join(f'<p><a href="{escape(u)}">{escape(n)}</a></p>'
                             for u, n in self.api_attachments.get(response.meta.get("detail_url"), []))
             if html:  # the body (and the API's attachments) as markup the shared parser reads
+                response.meta["gkmlpt_served"] = response  # stored as served, not as rewritten here
                 text = response.text
                 i = text.lower().rfind("</body>")
                 block = f'<div id="zoom">{html}</div>'

@@ -304,3 +304,19 @@ def test_gkmlpt_detail_body_from_config_and_api_attachments(tmp_path):
     reqs = requests(sp.parse_detail(r))
     assert [x.url for x in reqs] == ["http://www.example.gov.cn/attachment/0/5/5/11230001.pdf"]
     assert reqs[0].meta["link_text"] == "坪山区2024年政府信息公开工作年度报告.pdf"
+
+
+def test_gkmlpt_later_crawl_goes_to_known_api_and_falls_back_to_entry(tmp_path):
+    from crawler.spiders.families import GkmlptSpider
+    entry = f"{HOST}/gkmlpt/index"
+    api = f"{HOST}/gkmlpt/api/all/721?page=1&sid=755041"
+    sp = make_spider(GkmlptSpider, tmp_path, entry)
+    sp.state["t"].listings[api] = {"etag": '"abc"', "last_modified": None}
+    [req] = list(sp.start_listing(sp.portals["t"], entry))
+    assert req.url == api and req.headers.get("If-None-Match") == b'"abc"'
+    gone = TextResponse(url=api, status=404, body=b"Not Found", request=req)
+    [again] = list(sp.parse_listing(gone))
+    assert again.url == entry and again.callback == sp.parse_entry
+    sp.full = True
+    [req] = list(sp.start_listing(sp.portals["t"], entry))
+    assert req.url == entry
