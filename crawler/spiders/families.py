@@ -14,6 +14,7 @@ from scrapy.http import TextResponse
 from crawler import parsing
 from crawler.antibot import detect_block
 from crawler.spiders.base import ReportSpider
+from extract.readers.html import embedded_body_html, script_json_value
 
 
 class TrsSpider(ReportSpider):
@@ -176,17 +177,6 @@ _GK_CATEGORY = re.compile(r"年度报告|年报")
 _PCT_U = re.compile(r"%u([0-9a-fA-F]{4})")
 
 
-def _js_value(text: str, key: str):
-    """The JSON value after ``key:`` in a ``window._CONFIG = {…}`` script, or None."""
-    m = re.search(rf"\b{key}\s*:\s*", text)
-    if not m:
-        return None
-    try:
-        return json.JSONDecoder().raw_decode(text, m.end())[0]
-    except ValueError:
-        return None
-
-
 def gkmlpt_categories(tree) -> list:
     """Ids of the categories whose name names annual reports (outermost only); [0] (all) if none."""
     out: list = []
@@ -252,7 +242,7 @@ class GkmlptSpider(ReportSpider):
             self.record_error(pid, response.url, "no-config", "gkmlpt entry page without window._CONFIG SID")
             return
         sid = m.group(1)
-        for cat in gkmlpt_categories(_js_value(text, "TREE")):
+        for cat in gkmlpt_categories(script_json_value(text, "TREE")):
             api = urljoin(response.url, f"api/all/{cat}?{urlencode({'page': 1, 'sid': sid})}")
             yield self.listing_request(portal, api, root=api, page=1)
 
@@ -331,8 +321,7 @@ class GkmlptSpider(ReportSpider):
 
     def parse_detail(self, response):
         if response.status < 400 and isinstance(response, TextResponse):
-            detail = _js_value(response.text, "DETAIL")
-            html = str(detail.get("content") or "") if isinstance(detail, dict) else ""
+            html = embedded_body_html(response.text)
             html += "".join(f'<p><a href="{escape(u)}">{escape(n)}</a></p>'
                             for u, n in self.api_attachments.get(response.meta.get("detail_url"), []))
             if html:  # the body (and the API's attachments) as markup the shared parser reads

@@ -9,6 +9,7 @@ are clipped, and tables are capped in rows and columns.
 from __future__ import annotations
 
 import codecs
+import json
 import re
 
 from extract.document import Cell, Document
@@ -83,12 +84,43 @@ def decode_html(data: bytes) -> tuple[str, str]:
     return data.decode("gb18030", "replace"), "gb18030"
 
 
+# --------------------------------------------------------------------------- script-rendered pages
+def script_json_value(text: str, key: str):
+    """The JSON value after ``key:`` in an inline config script (``window._CONFIG = {…}``), or None."""
+    m = re.search(rf"\b{re.escape(key)}\s*:\s*", text)
+    if not m:
+        return None
+    try:
+        return json.JSONDecoder().raw_decode(text, m.end())[0]
+    except ValueError:
+        return None
+
+
+def embedded_body_html(text: str) -> str:
+    """The article body of a page that renders it from JSON in a script (Guangdong gkmlpt:
+    ``window._CONFIG = {DETAIL: {content: "<p>…"}}``), or "" for an ordinary page."""
+    if "_CONFIG" not in text:
+        return ""
+    detail = script_json_value(text, "DETAIL")
+    return str(detail.get("content") or "") if isinstance(detail, dict) else ""
+
+
+def _with_embedded_body(text: str) -> str:
+    body = embedded_body_html(text)
+    if not body:
+        return text
+    block = f'<div class="nianbao-embedded-body">{body}</div>'
+    i = text.lower().rfind("</body>")
+    return text[:i] + block + text[i:] if i >= 0 else f"{text}<body>{block}</body>"
+
+
 # --------------------------------------------------------------------------- reader
 def read_html(data: bytes) -> Document:
     text, encoding = decode_html(data)
     text = text.replace("\x00", "")
     if not text.strip():
         raise error("empty_file")
+    text = _with_embedded_body(text)
     try:
         import lxml.html
         from lxml import etree
