@@ -14,7 +14,7 @@ from scrapy.http import TextResponse
 from crawler import parsing
 from crawler.antibot import detect_block
 from crawler.spiders.base import ReportSpider
-from extract.readers.html import embedded_body_html, script_json_value
+from extract.readers.html import append_to_body, embedded_body_html, script_json_value
 
 
 class TrsSpider(ReportSpider):
@@ -326,9 +326,6 @@ class GkmlptSpider(ReportSpider):
                             for u, n in self.api_attachments.get(response.meta.get("detail_url"), []))
             if html:  # the body (and the API's attachments) as markup the shared parser reads
                 response.meta["gkmlpt_served"] = response  # stored as served, not as rewritten here
-                text = response.text
-                i = text.lower().rfind("</body>")
-                block = f'<div id="zoom">{html}</div>'
-                text = text[:i] + block + text[i:] if i >= 0 else f"{text}<body>{block}</body>"
+                text = append_to_body(response.text, f'<div id="zoom">{html}</div>')
                 response = response.replace(body=text.encode("utf-8"), encoding="utf-8")
         yield from super().parse_detail(response)

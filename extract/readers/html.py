@@ -105,13 +105,15 @@ def embedded_body_html(text: str) -> str:
     return str(detail.get("content") or "") if isinstance(detail, dict) else ""
 
 
-def _with_embedded_body(text: str) -> str:
-    body = embedded_body_html(text)
-    if not body:
-        return text
-    block = f'<div class="nianbao-embedded-body">{body}</div>'
+def append_to_body(text: str, block: str) -> str:
+    """``block`` placed at the end of the page's <body> (one is added when the page has none)."""
     i = text.lower().rfind("</body>")
     return text[:i] + block + text[i:] if i >= 0 else f"{text}<body>{block}</body>"
+
+
+def _with_embedded_body(text: str) -> str:
+    body = embedded_body_html(text)
+    return append_to_body(text, f'<div class="nianbao-embedded-body">{body}</div>') if body else text
 
 
 # --------------------------------------------------------------------------- reader
