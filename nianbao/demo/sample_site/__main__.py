@@ -1,11 +1,11 @@
-"""python -m crawler.sample_site [--port 0] [--replicas N]: serve the sample portals on 127.0.0.1."""
+"""python -m nianbao.demo.sample_site [--port 0] [--replicas N]: serve the sample portals on 127.0.0.1."""
 from __future__ import annotations
 
 import argparse
 import sys
 import time
 
-from crawler.sample_site import sample_site
+from nianbao.demo.sample_site import sample_site
 
 
 def main(argv=None) -> int:

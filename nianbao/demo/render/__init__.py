@@ -1,6 +1,6 @@
 """Render a report (a contract dict) into documents that look like real published reports.
 
-    from nianbao.render import render_report
+    from nianbao.demo.render import render_report
     pdf = render_report(report, "pdf")
 
 ``report``: the contract object of ``shared/spec/template.md`` (``title``, ``agency``, ``year``,
@@ -24,13 +24,13 @@ Formats (``FORMATS``):
 """
 from __future__ import annotations
 
-from nianbao.render.model import build_sections, date_cn, title_of
+from nianbao.demo.render.model import build_sections, date_cn, title_of
 
 FORMATS = ("html", "html-gbk", "html-paragraphs", "docx", "pdf", "pdf-reportlab", "pdf-scanned", "text")
 
 
 def render_text(report: dict, prose: list[str] | None = None) -> str:
-    from nianbao.render.html import table_paragraphs
+    from nianbao.demo.render.html import table_paragraphs
 
     intro, sections = build_sections(report, prose)
     lines = [title_of(report), ""]
@@ -50,8 +50,8 @@ def render_report(report: dict, fmt: str, prose: list[str] | None = None, *, var
 
     ``variant`` (tests): printed differences real reports show — ``null`` text of null cells,
     ``label``/``value`` functions over label and figure cells, ``headings`` {table key: heading}
-    (``nianbao.render.model``)."""
-    from nianbao.render.model import variant as _variant
+    (``nianbao.demo.render.model``)."""
+    from nianbao.demo.render.model import variant as _variant
 
     with _variant(variant):
         return _render(report, fmt, prose)
@@ -59,31 +59,31 @@ def render_report(report: dict, fmt: str, prose: list[str] | None = None, *, var
 
 def _render(report: dict, fmt: str, prose: list[str] | None) -> bytes:
     if fmt == "html":
-        from nianbao.render.html import render_html
+        from nianbao.demo.render.html import render_html
 
         return render_html(report, prose).encode("utf-8")
     if fmt == "html-gbk":
-        from nianbao.render.html import render_html
+        from nianbao.demo.render.html import render_html
 
         return render_html(report, prose, charset="GBK").encode("gb18030")
     if fmt == "html-paragraphs":
-        from nianbao.render.html import render_html
+        from nianbao.demo.render.html import render_html
 
         return render_html(report, prose, paragraphs=True).encode("utf-8")
     if fmt == "docx":
-        from nianbao.render.docx import render_docx
+        from nianbao.demo.render.docx import render_docx
 
         return render_docx(report, prose)
     if fmt == "pdf":
-        from nianbao.render.pdf import render_pdf
+        from nianbao.demo.render.pdf import render_pdf
 
         return render_pdf(report, prose)
     if fmt == "pdf-reportlab":
-        from nianbao.render.pdf import render_pdf_reportlab
+        from nianbao.demo.render.pdf import render_pdf_reportlab
 
         return render_pdf_reportlab(report, prose)
     if fmt == "pdf-scanned":
-        from nianbao.render.pdf import render_pdf, scan_pdf
+        from nianbao.demo.render.pdf import render_pdf, scan_pdf
 
         return scan_pdf(render_pdf(report, prose))
     if fmt == "text":

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from html import escape
 
-from nianbao.render.model import (Table, TCell, build_sections, date_cn, placed, title_of)
+from nianbao.demo.render.model import (Table, TCell, build_sections, date_cn, placed, title_of)
 
 _PAGE = """<!DOCTYPE html>
 <html>

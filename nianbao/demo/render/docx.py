@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from nianbao.render.model import Table, build_sections, date_cn, placed, title_of
+from nianbao.demo.render.model import Table, build_sections, date_cn, placed, title_of
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"

@@ -1,10 +1,10 @@
 """The offline sample portal site (see site.yaml, generate.py, server.py).
 
-    from crawler.sample_site import sample_site
+    from nianbao.demo.sample_site import sample_site
     with sample_site() as site:          # generated (cached) and served on 127.0.0.1:<random>
         site.base_url, site.registry_path, site.truth, site.server.log
 
-``python -m crawler.sample_site --port 0`` serves it and prints the URL.
+``python -m nianbao.demo.sample_site --port 0`` serves it and prints the URL.
 """
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from crawler.sample_site.generate import build_site, load_site, site_key
-from crawler.sample_site.server import SampleServer
+from nianbao.demo.sample_site.generate import build_site, load_site, site_key
+from nianbao.demo.sample_site.server import SampleServer
 
 
 def cache_root() -> Path:

@@ -1,9 +1,9 @@
 """A tiny loopback HTTP server for the generated sample site.
 
-Static files with ETag / Last-Modified (and 304 answers to conditional requests), plus the
-dynamic parts: Hanweb ``dataproxy.jsp`` (POST startrecord/endrecord/perpage or GET page=),
-``downfile.jsp``, ``xxgkAnnualReport.jsp``, the gkmlpt entry and ``api/all`` JSON, anti-bot challenges, slow pages, GBK pages, HTML error
-pages under ``.pdf`` names. Binds 127.0.0.1 only. ``server.log`` lists (method, path, status, bytes).
+Static files with ETag / Last-Modified (and 304 answers to conditional requests), anti-bot
+challenges, slow pages, GBK pages, HTML error pages under ``.pdf`` names; each family's dynamic
+URLs (Hanweb ``dataproxy.jsp``, gkmlpt ``api/all`` …) are answered by its writer module's
+``answer`` (``families/<family>.py``). Binds 127.0.0.1 only. ``server.log`` lists (method, path, status, bytes).
 """
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from nianbao.demo.sample_site.families import writers
 
 LAST_MODIFIED = email.utils.formatdate(1737360000, usegmt=True)  # 2025-01-20
 RUISHU_412 = (b'<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
@@ -31,8 +33,6 @@ YUNSUO_PAGE = ("<html><head><meta charset=\"utf-8\"></head><body><script>functio
                "window.location.href=\"/ys/?security_verify_data=313932302c31303830\";</script></body></html>").encode("utf-8")
 FAKE_PDF = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404 页面不存在</title></head>"
             "<body><h1>对不起，您访问的页面不存在或已被删除</h1><p><a href=\"/\">返回首页</a></p></body></html>").encode("utf-8")
-NO_REPORT = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>政府信息公开年度报告</title></head>"
-             "<body><div class=\"nb\">该单位本年度暂无数据。</div></body></html>").encode("utf-8")
 TYPES = {"html": "text/html; charset=utf-8", "htm": "text/html; charset=utf-8", "shtml": "text/html; charset=utf-8",
          "pdf": "application/pdf", "txt": "text/plain; charset=utf-8",
          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -93,47 +93,16 @@ class SampleServer:
                     return 200, {"Content-Type": "text/html; charset=utf-8",
                                  "Set-Cookie": "yunsuo_session_verify=2f8e1c0b9a7d6e5f4a3b2c1d0e9f8a7b; path=/"}, YUNSUO_PAGE
                 return 200, {"Content-Type": "text/html; charset=utf-8"}, WZWS_PAGE
-        if path.endswith("/dataproxy.jsp"):
-            return self.dataproxy(path, q)
-        if path.endswith("/downfile.jsp"):
-            name = Path(q.get("filename", "")).name  # never a path from the query
-            path = path.rsplit("/", 1)[0] + "/files/" + name
-            return self.static(path, headers, disposition=q.get("showname"))
-        if path.endswith("/xxgkAnnualReport.jsp"):
-            key = f"{path}|{q.get('area')}|{q.get('fbtime')}"
-            f = self.routes["annual"].get(key)
-            if not f:
-                return 200, {"Content-Type": "text/html; charset=utf-8"}, NO_REPORT
-            return self.static(f, headers, conditional=False)
-        if path.endswith("/gkmlpt/index"):
-            return self.static(path + ".html", headers)
-        if path in self.routes.get("gkmlpt", {}):  # the gkmlpt list API: page 0 = page 1, past the last 404
-            if q.get("sid") != self.routes["gkmlpt"][path]:
-                return 200, {"Content-Type": "application/json; charset=utf-8"}, b'{"articles": [], "total": 0}'
-            return self.static(f"{path}.{max(1, int(q.get('page') or 1))}.json", headers)
+        for writer in writers().values():  # the families' dynamic URLs
+            answer = getattr(writer, "answer", None)
+            found = answer(self, method, path, q, headers) if answer else None
+            if found is not None:
+                return found
         if path in self.routes["fake"]:
             return 200, {"Content-Type": "text/html; charset=utf-8"}, FAKE_PDF
         if path in self.routes["slow"]:
             time.sleep(self.slow_seconds)
         return self.static(path, headers)
-
-    def dataproxy(self, path: str, q: dict) -> tuple[int, dict, bytes]:
-        records = self.routes["dataproxy"].get(f"{path}|{q.get('columnid')}")
-        if records is None:
-            return 200, {"Content-Type": "text/xml; charset=utf-8"}, b"<datastore></datastore>"
-        per = int(q.get("perpage") or 20)
-        if "startrecord" in q:
-            start = int(q["startrecord"])
-            end = int(q.get("endrecord") or start + per - 1)
-        else:
-            page = int(q.get("page") or 1)
-            start, end = (page - 1) * per + 1, page * per
-        chunk = records[start - 1:end]
-        total = len(records)
-        xml = (f"<datastore>\n<totalrecord>{total}</totalrecord>\n<totalpage>{-(-total // per)}</totalpage>\n"
-               "<recordset>\n" + "\n".join(f"<record><![CDATA[{r}]]></record>" for r in chunk)
-               + "\n</recordset>\n</datastore>")
-        return 200, {"Content-Type": "text/xml; charset=utf-8"}, xml.encode("utf-8")
 
     def static(self, path: str, headers, conditional: bool = True, disposition: str | None = None):
         rel = path.lstrip("/")

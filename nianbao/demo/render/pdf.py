@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import io
 
-from nianbao.render.model import Table, build_sections, date_cn, placed, title_of
+from nianbao.demo.render.model import Table, build_sections, date_cn, placed, title_of
 
 CID_FONT = "STSong-Light"
 
 
 def render_pdf_libreoffice(report: dict, prose: list[str] | None = None, **docx_options) -> bytes:
     from extract.libreoffice import convert
-    from nianbao.render.docx import render_docx
+    from nianbao.demo.render.docx import render_docx
 
     return convert(render_docx(report, prose, **docx_options), "docx", "pdf")
 

@@ -1,6 +1,6 @@
 """``nianbao demo``: the nightly job against the bundled offline sample portal site.
 
-Starts ``crawler.sample_site`` on 127.0.0.1 (a fixed port, so document URLs — and therefore the
+Starts ``nianbao.demo.sample_site`` on 127.0.0.1 (a fixed port, so document URLs — and therefore the
 archive — are identical on every run), runs the nightly flow with the sample registry into the
 data folder, then prints what the archive holds. A second run finds nothing new.
 """
@@ -27,7 +27,7 @@ def missing_tools() -> list[str]:
 
 
 def _start_site(port: int, console):
-    from crawler.sample_site import sample_site
+    from nianbao.demo.sample_site import sample_site
 
     cm = sample_site(port=port)
     try:
