@@ -143,6 +143,8 @@ class ReportSpider(scrapy.Spider):
         meta = {"portal": portal.id, "handle_httpstatus_list": HANDLED}
         if not portal.obey_robots:
             meta["dont_obey_robotstxt"] = True
+        if portal.overrides.get("cookies") is True:
+            meta["cookiejar"] = portal.id  # crawler.middlewares.PortalCookiesMiddleware: one jar per portal
         meta.update(extra)
         return meta
 
@@ -471,7 +473,8 @@ class ReportSpider(scrapy.Spider):
             if "blocked" in msg:
                 self._fail_detail(meta)
                 return
-            kind = ("redirect-loop" if "redirect" in msg.lower() else "offsite" if "offsite" in msg
+            kind = ("no-contact" if "NIANBAO_CONTACT" in msg else
+                    "redirect-loop" if "redirect" in msg.lower() else "offsite" if "offsite" in msg
                     else "private-address" if "private" in msg else "robots" if "robots" in msg.lower() else "ignored")
         elif "Timeout" in name or "timeout" in msg.lower():
             kind = "timeout"

@@ -1,0 +1,259 @@
+"""Shared machinery of the API-listed families (``jpaas``, ``xxgk``, ``epoint``, ``truecms``).
+
+Their column ("channel") page holds no list: it names an endpoint (script attributes, a JS
+config, a form), and the endpoint pages the list (JSON, JSONP, an HTML fragment). So:
+
+* first crawl: channel page -> the family's first API call -> pages until the list ends;
+* the newest item of page 1 and the first API call are remembered in the portal state
+  (``listings[<channel url>] = {"api": ..., "newest": ...}``), only when the walk succeeded;
+* later crawls ask that remembered API page directly (one request) and stop at the remembered
+  newest item, so a night with nothing new costs one request and downloads nothing; a remembered
+  call that fails (gone, refused, not an API answer) falls back to the channel page once;
+* portals with a session cookie (``overrides: {cookies: true}``) always go through the channel
+  page, which sets the cookie the API wants (two requests on a night with nothing new).
+
+Family modules supply pure functions (page/answer -> items, next call) and four small hooks.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from urllib.parse import urlencode
+
+import scrapy
+from parsel import Selector
+from scrapy.http import TextResponse
+
+from crawler import parsing
+from crawler.antibot import detect_block
+from crawler.spiders.base import ReportSpider
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One request to a listing endpoint, Scrapy-free (kept in the portal state between crawls)."""
+    url: str
+    method: str = "GET"
+    form: tuple[tuple[str, str], ...] | None = None   # application/x-www-form-urlencoded body
+    json_body: str | None = None                        # application/json body (exact text)
+
+    def to_state(self) -> dict:
+        d = asdict(self)
+        d["form"] = [list(kv) for kv in self.form] if self.form is not None else None
+        return d
+
+    @classmethod
+    def from_state(cls, d: dict) -> "ApiCall":
+        form = d.get("form")
+        return cls(url=d["url"], method=d.get("method") or "GET",
+                   form=tuple((str(k), str(v)) for k, v in form) if form is not None else None,
+                   json_body=d.get("json_body"))
+
+    def body(self) -> bytes | None:
+        if self.form is not None:
+            return urlencode(list(self.form)).encode("utf-8")
+        if self.json_body is not None:
+            return self.json_body.encode("utf-8")
+        return None
+
+
+_CDATA_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
+
+
+def cdata_records(xml: str) -> list[str]:
+    """The HTML of each ``<record><![CDATA[…]]></record>`` (Hanweb/truecms datastore XML)."""
+    return _CDATA_RECORD.findall(xml or "")
+
+
+def fragment_items(html: str, base_url: str, rows: str = "li, tr") -> list[dict]:
+    """Items of an HTML list fragment, in order: the first followable link of each row
+    (``{url, title, date}``; the date from the row's text). Rows without a link are skipped."""
+    out, seen = [], set()
+    sel = Selector(text=f"<div>{html or ''}</div>")
+    for row in sel.css(rows):
+        for a in row.css("a[href]"):
+            href = (a.attrib.get("href") or "").strip()
+            if not href or href.startswith(("javascript:", "#", "mailto:")):
+                continue
+            url = parsing.urljoin(base_url, href).split("#", 1)[0]
+            if url not in seen:
+                seen.add(url)
+                title = parsing.clean(a.attrib.get("title") or " ".join(a.css("::text").getall()))
+                out.append({"url": url, "title": title,
+                            "date": parsing.find_date(" ".join(row.css("::text").getall()))})
+            break
+    return out
+
+
+class ApiListingSpider(ReportSpider):
+    """Base of the API-listed families (no ``name``: not a runnable spider)."""
+
+    # --- family hooks ------------------------------------------------------------------------
+
+    def channel_calls(self, response) -> list:
+        """The first API call(s) a channel page names: ``ApiCall``s, or ready Requests (a config
+        script to read first). Empty: the page names no endpoint (recorded as an error)."""
+        raise NotImplementedError
+
+    def api_items(self, response) -> list[dict] | None:
+        """Every item of an API answer in listing order (``{url, title, date}``), None if the
+        answer is not this family's API answer."""
+        raise NotImplementedError
+
+    def api_next(self, response, call: ApiCall, items: list[dict]) -> ApiCall | None:
+        """The next page's call, None at the end of the list."""
+        raise NotImplementedError
+
+    def keep_item(self, response, item: dict) -> bool:
+        """False for items the endpoint returns that are not part of this listing."""
+        return True
+
+    def fallback_call(self, response, call: ApiCall) -> ApiCall | None:
+        """Another way to ask the same page when an endpoint refuses it (404/empty), else None."""
+        return None
+
+    # --- requests ----------------------------------------------------------------------------
+
+    def uses_session(self, portal) -> bool:
+        return portal.overrides.get("cookies") is True
+
+    def start_listing(self, portal, url: str, year: int | None = None):
+        known = {} if self.full else (self.state[portal.id].listings.get(url) or {})
+        if known.get("api") and not self.uses_session(portal):
+            yield self.api_request(portal, ApiCall.from_state(known["api"]), root=url, page=1,
+                                   known_newest=known.get("newest"), direct=True)
+        else:
+            yield self.channel_request(portal, url, known_newest=known.get("newest"))
+
+    def channel_request(self, portal, url: str, known_newest: str | None = None) -> scrapy.Request:
+        # never conditional: the page's own answer (and its Set-Cookie) is what the API needs
+        return scrapy.Request(url, callback=self.parse_channel, errback=self.on_error, dont_filter=True,
+                              meta=self._meta(portal, role="listing", listing_url=url, page=0,
+                                              known_newest=known_newest))
+
+    def api_request(self, portal, call: ApiCall, root: str, page: int, known_newest: str | None = None,
+                    direct: bool = False, **meta) -> scrapy.Request:
+        headers = {"Referer": root, "X-Requested-With": "XMLHttpRequest",
+                   "Accept": "application/json, text/javascript, text/html, */*; q=0.01"}
+        if call.form is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded; charset=UTF-8"
+        elif call.json_body is not None:
+            headers["Content-Type"] = "application/json;charset=UTF-8"
+        m = self._meta(portal, role="listing", listing_url=root, page=page, api_call=call.to_state(),
+                       known_newest=known_newest, direct=direct, **meta)
+        return scrapy.Request(call.url, method=call.method, body=call.body(), headers=headers,
+                              callback=self.parse_listing, errback=self.on_error, meta=m, dont_filter=(page == 1))
+
+    # --- channel page ------------------------------------------------------------------------
+
+    def parse_channel(self, response):
+        pid = response.meta["portal"]
+        portal = self.portals[pid]
+        if not self.usable(response, "listing"):
+            return
+        response = self._decoded(response)
+        root = response.meta["listing_url"]
+        calls = self.channel_calls(response)
+        if not calls:
+            self.listing_failed.add(root)
+            self.record_error(pid, response.url, "no-api-config", f"{self.name} channel page names no list endpoint")
+            return
+        sets_cookie = bool(response.headers.getlist("Set-Cookie"))
+        for c in calls:
+            if isinstance(c, scrapy.Request):
+                yield c
+            else:
+                yield self.api_request(portal, c, root=root, page=1, known_newest=response.meta.get("known_newest"),
+                                       channel_cookie=sets_cookie)
+
+    # --- API answers -------------------------------------------------------------------------
+
+    def _api_items_of(self, response) -> list[dict] | None:
+        if response.status >= 300 or not isinstance(response, TextResponse):
+            return None
+        try:
+            return self.api_items(response)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
+
+    def usable(self, response, role: str) -> bool:
+        if role == "listing" and response.meta.get("api_call") and self._api_items_of(response) is not None:
+            role = "api"  # a short JSON/JSONP answer is no degraded page
+        return super().usable(response, role)
+
+    def parse_listing(self, response):
+        meta = response.meta
+        pid = meta["portal"]
+        portal = self.portals[pid]
+        root = meta["listing_url"]
+        call = ApiCall.from_state(meta["api_call"])
+        page = int(meta.get("page") or 1)
+        response = self._decoded(response)
+        blocked = detect_block(response.status, response.headers, response.body)
+        items = None if blocked else self._api_items_of(response)
+        if not blocked and (response.status >= 400 or items is None or (page == 1 and not items)):
+            other = self.fallback_call(response, call)
+            if other is not None:
+                yield self.api_request(portal, other, root=root, page=page, known_newest=meta.get("known_newest"),
+                                       direct=meta.get("direct", False))
+                return
+        if meta.get("direct") and not blocked and (response.status >= 400 or items is None):
+            # the call remembered from an earlier crawl no longer answers: ask the channel page again
+            self.record_error(pid, response.url, "api-moved", f"remembered API call answered {response.status}; "
+                              "reading the channel page again")
+            yield self.channel_request(portal, root, known_newest=meta.get("known_newest"))
+            return
+        if not self.usable(response, "listing"):
+            if response.status in (401, 403, 404) and meta.get("channel_cookie") and not self.uses_session(portal):
+                self.record_error(pid, response.url, "needs-cookies", "the API refused a request without the "
+                                  "channel page's cookie: set `overrides: {cookies: true}` for this portal")
+            return
+        if items is None:
+            self.listing_failed.add(root)
+            self.record_error(pid, response.url, "not-api", f"not a {self.name} list answer")
+            return
+        self.health_for(pid)["listing_pages"] += 1
+        known = None if self.full else meta.get("known_newest")
+        if page == 1:
+            self.pending_validators[pid][root] = {"api": call.to_state(),
+                                                  "newest": items[0]["url"] if items else known}
+        seen = self._walked.setdefault(root, set())
+        fresh = 0
+        for item in items:
+            if known and item["url"] == known:
+                return  # the newest item of the last crawl: everything from here on is known
+            if item["url"] in seen:
+                continue
+            seen.add(item["url"])
+            fresh += 1
+            if self.keep_item(response, item) and self._is_wanted(portal, item):
+                yield from self.detail_requests(portal, item, listing_url=root)
+        if not fresh:
+            return  # an empty page, or one that repeats earlier items: the list has ended
+        nxt = self.api_next(response, call, items)
+        if nxt is not None:
+            yield self.api_request(portal, nxt, root=root, page=page + 1, known_newest=meta.get("known_newest"))
+
+    @property
+    def _walked(self) -> dict:
+        if not hasattr(self, "_walked_urls"):
+            self._walked_urls = {}
+        return self._walked_urls
+
+    def _is_wanted(self, portal, item: dict) -> bool:
+        """The base listing's report filter: a report title, a year or a date, within the years."""
+        if not parsing.is_report_title(item["title"]) or item["url"] in portal.listing_urls:
+            return False
+        if not (parsing.YEAR_IN_TITLE.search(item["title"]) or item.get("date")):
+            return False
+        item["year"] = parsing.year_hint(item["title"], item.get("date"))
+        return self.in_years(item["year"])
+
+
+def json_answer(response) -> object | None:
+    """The JSON of an answer, None if it is not JSON."""
+    try:
+        return json.loads(response.text)
+    except ValueError:
+        return None
