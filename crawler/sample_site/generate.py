@@ -93,7 +93,7 @@ class Site:
         self.prefix = prefix
         self.suffix = suffix
         self.routes = {"dataproxy": {}, "annual": {}, "challenges": {}, "slow": [], "gbk": [], "nocharset": [],
-                       "fake": [], "gkmlpt": {}}
+                       "fake": [], "gkmlpt": {}, "api": {}}
         self.truth: dict[str, list[dict]] = {}
         self.registry: list[dict] = []
 
@@ -152,7 +152,14 @@ class Site:
             elif p.get("annual_view"):
                 self.annual(p, pid, entry)
             else:
-                getattr(self, "portal_" + p["family"].replace("-", "_"))(p, pid, path)
+                from crawler.sample_site.api_families import WRITERS  # imports this module: not at the top
+
+                writer = getattr(self, "portal_" + p["family"].replace("-", "_"), None)
+                if writer is None:
+                    WRITERS[p["family"]](self, p, pid, path)
+                else:
+                    writer(p, pid, path)
+                entry["overrides"].update(p.get("overrides") or {})
                 if p["family"] == "trs" and p.get("ext", "html") != "html":
                     entry["listing_urls"] = ["{base}" + path + f"index.{p['ext']}"]  # .shtml columns
             self.registry.append(entry)
@@ -465,7 +472,8 @@ def build_site(out: Path, replicas: int = 1, data: dict | None = None) -> dict:
 def site_key(replicas: int = 1) -> str:
     h = hashlib.sha256()
     h.update(SITE_FILE.read_bytes())
-    h.update(Path(__file__).read_bytes())
+    for f in sorted(HERE.glob("*.py")):  # generate.py and the family writers beside it
+        h.update(f.read_bytes())
     h.update(f"{GENERATOR_VERSION}|{replicas}".encode())
     for f in sorted((HERE.parent.parent / "nianbao" / "render").glob("*.py")):
         h.update(f.read_bytes())

@@ -2,7 +2,8 @@
 
 Static files with ETag / Last-Modified (and 304 answers to conditional requests), plus the
 dynamic parts: Hanweb ``dataproxy.jsp`` (POST startrecord/endrecord/perpage or GET page=),
-``downfile.jsp``, ``xxgkAnnualReport.jsp``, the gkmlpt entry and ``api/all`` JSON, anti-bot challenges, slow pages, GBK pages, HTML error
+``downfile.jsp``, ``xxgkAnnualReport.jsp``, the gkmlpt entry and ``api/all`` JSON, the list APIs of
+JPaaS / xxgk / Epoint / truecms (``api_families.answer``), anti-bot challenges, slow pages, GBK pages, HTML error
 pages under ``.pdf`` names. Binds 127.0.0.1 only. ``server.log`` lists (method, path, status, bytes).
 """
 from __future__ import annotations
@@ -15,6 +16,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from crawler.sample_site import api_families
 
 LAST_MODIFIED = email.utils.formatdate(1737360000, usegmt=True)  # 2025-01-20
 RUISHU_412 = (b'<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
@@ -37,7 +40,7 @@ TYPES = {"html": "text/html; charset=utf-8", "htm": "text/html; charset=utf-8", 
          "pdf": "application/pdf", "txt": "text/plain; charset=utf-8",
          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
          "doc": "application/msword", "xml": "text/xml; charset=utf-8",
-         "json": "application/json; charset=utf-8"}
+         "json": "application/json; charset=utf-8", "js": "application/javascript; charset=utf-8"}
 
 
 class SampleServer:
@@ -93,6 +96,9 @@ class SampleServer:
                     return 200, {"Content-Type": "text/html; charset=utf-8",
                                  "Set-Cookie": "yunsuo_session_verify=2f8e1c0b9a7d6e5f4a3b2c1d0e9f8a7b; path=/"}, YUNSUO_PAGE
                 return 200, {"Content-Type": "text/html; charset=utf-8"}, WZWS_PAGE
+        got = api_families.answer(self, method, path, q, headers, body)  # JPaaS, xxgk, Epoint, truecms
+        if got is not None:
+            return got
         if path.endswith("/dataproxy.jsp"):
             return self.dataproxy(path, q)
         if path.endswith("/downfile.jsp"):
