@@ -101,8 +101,9 @@ class ApiListingSpider(ReportSpider):
         answer is not this family's API answer."""
         raise NotImplementedError
 
-    def api_next(self, response, call: ApiCall, items: list[dict]) -> ApiCall | None:
-        """The next page's call, None at the end of the list."""
+    def api_next(self, response, call: ApiCall, items: list[dict], walked: int) -> ApiCall | None:
+        """The next page's call, None at the end of the list (``walked``: items seen so far in
+        this walk, this page's included)."""
         raise NotImplementedError
 
     def keep_item(self, response, item: dict) -> bool:
@@ -218,7 +219,7 @@ class ApiListingSpider(ReportSpider):
         if page == 1:
             self.pending_validators[pid][root] = {"api": call.to_state(),
                                                   "newest": items[0]["url"] if items else known}
-        seen = self._walked.setdefault(root, set())
+        seen = self._seen_in_walk.setdefault(root, set())
         fresh = 0
         for item in items:
             if known and item["url"] == known:
@@ -231,12 +232,14 @@ class ApiListingSpider(ReportSpider):
                 yield from self.detail_requests(portal, item, listing_url=root)
         if not fresh:
             return  # an empty page, or one that repeats earlier items: the list has ended
-        nxt = self.api_next(response, call, items)
+        walked = int(meta.get("walked") or 0) + fresh
+        nxt = self.api_next(response, call, items, walked)
         if nxt is not None:
-            yield self.api_request(portal, nxt, root=root, page=page + 1, known_newest=meta.get("known_newest"))
+            yield self.api_request(portal, nxt, root=root, page=page + 1, known_newest=meta.get("known_newest"),
+                                   walked=walked)
 
     @property
-    def _walked(self) -> dict:
+    def _seen_in_walk(self) -> dict:
         if not hasattr(self, "_walked_urls"):
             self._walked_urls = {}
         return self._walked_urls

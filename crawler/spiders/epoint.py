@@ -96,7 +96,7 @@ def epoint_next_call(call: ApiCall, items_on_page: int, total: int | None, seen_
 
 class EpointSpider(ApiListingSpider):
     name = "epoint"
-    family = "epoint"
+    BODY_SELECTORS = (".epoint-article-content", ".ewb-article")
 
     def channel_calls(self, response):
         if "webBuilderCommon.js" not in response.text and "EWB-FRONT" not in response.text:
@@ -126,6 +126,6 @@ class EpointSpider(ApiListingSpider):
         got = epoint_answer(response.text, response.url)
         return None if got is None else got[0]
 
-    def api_next(self, response, call, items):
+    def api_next(self, response, call, items, walked):
         _, total = epoint_answer(response.text, response.url)
-        return epoint_next_call(call, len(items), total, len(self._walked.get(response.meta["listing_url"], ())))
+        return epoint_next_call(call, len(items), total, walked)

@@ -95,7 +95,7 @@ def jpaas_next_call(call: ApiCall, items_on_page: int, total: int | None, seen_s
 
 class JpaasSpider(ApiListingSpider):
     name = "jpaas"
-    family = "jpaas"
+    BODY_SELECTORS = ("#zoom", ".art_con", ".main-txt")
 
     def channel_calls(self, response):
         unit = pick_list_unit(jpaas_units(response.text), response.url)
@@ -105,6 +105,6 @@ class JpaasSpider(ApiListingSpider):
         got = jpaas_answer(response.text, response.url)
         return None if got is None else got[0]
 
-    def api_next(self, response, call, items):
+    def api_next(self, response, call, items, walked):
         _, total = jpaas_answer(response.text, response.url)
-        return jpaas_next_call(call, len(items), total, len(self._walked.get(response.meta["listing_url"], ())))
+        return jpaas_next_call(call, len(items), total, walked)

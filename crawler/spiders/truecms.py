@@ -85,7 +85,7 @@ def truecms_next_call(call: ApiCall, items_on_page: int, total: int | None) -> A
 
 class TruecmsSpider(ApiListingSpider):
     name = "truecms"
-    family = "truecms"
+    BODY_SELECTORS = (".con_text", "#zoom")
 
     def channel_calls(self, response):
         cfg = truecms_config(response.text, response.url)
@@ -98,6 +98,6 @@ class TruecmsSpider(ApiListingSpider):
     def fallback_call(self, response, call):
         return smaller_page_call(call)
 
-    def api_next(self, response, call, items):
+    def api_next(self, response, call, items, walked):
         _, total = truecms_answer(response.text, response.url)
         return truecms_next_call(call, len(items), total)

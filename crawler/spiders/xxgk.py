@@ -80,7 +80,7 @@ def xxgk_next_call(call: ApiCall, rows_on_page: int, pages: int | None) -> ApiCa
 
 class XxgkSpider(ApiListingSpider):
     name = "xxgk"
-    family = "xxgk"
+    BODY_SELECTORS = ("#zoom", ".art_con")
 
     def channel_calls(self, response):
         form = xxgk_form(response.text, response.url)
@@ -97,6 +97,6 @@ class XxgkSpider(ApiListingSpider):
     def keep_item(self, response, item):
         return in_column(item["url"], self._column(response))
 
-    def api_next(self, response, call, items):
+    def api_next(self, response, call, items, walked):
         _, pages = xxgk_answer(response.text, response.url)
         return xxgk_next_call(call, len(items), pages)

@@ -1,12 +1,9 @@
-"""The API-listed families (jpaas, xxgk, epoint, truecms) against saved pages and API answers
-(tests/fixtures/crawler/<family>/, expected results beside them as ``*.expected.json``), the
-newest-known stop, remembered calls, per-portal cookies and the User-Agent contact. No network.
-
-``NIANBAO_REGEN_EXPECTED=1`` rewrites the expected files (review the diff before committing)."""
+"""The API-listed families (jpaas, xxgk, epoint, truecms): the rules behind their saved examples
+(tests/fixtures/crawler/<family>/, whose outputs test_family_examples.py pins), the newest-known
+stop, remembered calls, per-portal cookies and the User-Agent contact. No network."""
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 import scrapy
@@ -18,24 +15,8 @@ from crawler.spiders.epoint import EpointSpider, epoint_next_call, epoint_site_i
 from crawler.spiders.jpaas import JpaasSpider, jpaas_answer, jpaas_next_call, jpaas_units, pick_list_unit
 from crawler.spiders.truecms import TruecmsSpider, smaller_page_call, truecms_call, truecms_next_call
 from crawler.spiders.xxgk import XxgkSpider, in_column, xxgk_form
-from tests.crawler.conftest import FIXTURES
-from tests.crawler.test_families import HOST, details, listings, make_spider, requests, resp
-
-
-def expect(name: str, got) -> None:
-    """Compare ``got`` with ``FIXTURES/<name>.expected.json``."""
-    path = FIXTURES / f"{name}.expected.json"
-    if os.environ.get("NIANBAO_REGEN_EXPECTED"):
-        path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    assert got == json.loads(path.read_text(encoding="utf-8"))
-
-
-def summary(reqs) -> dict:
-    """What a callback asked for: report pages, and the next API calls (url, method, body, Referer)."""
-    calls = [{"url": r.url, "method": r.method, "body": r.body.decode("utf-8") or None,
-              "referer": (r.headers.get("Referer") or b"").decode(), "page": r.meta.get("page")}
-             for r in reqs if r.callback.__name__ != "parse_detail"]
-    return {"details": details(reqs), "calls": calls}
+from tests.crawler.conftest import FIXTURES, HOST, make_spider, resp
+from tests.crawler.test_families import details, listings, requests
 
 
 def api_resp(url: str, fixture: str, call: ApiCall, root: str, page: int = 1, **meta):
@@ -62,7 +43,6 @@ def test_jpaas_units_pick_the_list_of_this_column():
 def test_jpaas_channel_page_to_build_unit_call(tmp_path):
     sp = make_spider(JpaasSpider, tmp_path, JP_COL)
     reqs = requests(sp.parse_channel(resp(JP_COL, "jpaas/column.html", page=0)))
-    expect("jpaas/column.html", summary(reqs))
     [r] = reqs
     assert "paramJson=%7B%22pageNo%22%3A1%2C%22pageSize%22%3A20%7D" in r.url   # paging inside paramJson only
     assert "parseType=bulidstatic" in r.url and "cookiejar" not in r.meta
@@ -73,12 +53,10 @@ def test_jpaas_answer_pages_and_remembers_the_newest(tmp_path):
     [first] = requests(sp.parse_channel(resp(JP_COL, "jpaas/column.html", page=0)))
     call = ApiCall.from_state(first.meta["api_call"])
     reqs = requests(sp.parse_listing(api_resp(first.url, "jpaas/unit_page1.json", call, JP_COL)))
-    expect("jpaas/unit_page1.json", summary(reqs))
     assert pending(sp, JP_COL) == {"api": call.to_state(), "newest": f"{HOST}/art/2025/1/20/art_1487002_59001.html"}
     [nxt] = listings(reqs)
     reqs = requests(sp.parse_listing(api_resp(nxt.url, "jpaas/unit_page2.json", ApiCall.from_state(nxt.meta["api_call"]),
                                               JP_COL, page=2)))
-    expect("jpaas/unit_page2.json", summary(reqs))   # count 3 reached: no page 3
     assert sp.health_for("t")["errors"] == []
 
 
@@ -176,17 +154,14 @@ def test_xxgk_form_from_the_column_page():
 def test_xxgk_search_pages_take_only_this_columns_reports(tmp_path):
     sp = make_spider(XxgkSpider, tmp_path, XX_COL)
     [first] = requests(sp.parse_channel(resp(XX_COL, "xxgk/column.html", page=0)))
-    expect("xxgk/column.html", summary([first]))
     assert first.method == "POST" and b"currpage=1" in first.body
     reqs = requests(sp.parse_listing(api_resp(first.url, "xxgk/search_page1.html", ApiCall.from_state(first.meta["api_call"]),
                                               XX_COL)))
-    expect("xxgk/search_page1.html", summary(reqs))
     # the 图解 article of another column is a report title, but not this column's: never fetched
     assert all("art_1229107_" not in u for u in details(reqs))
     [nxt] = listings(reqs)
     reqs = requests(sp.parse_listing(api_resp(nxt.url, "xxgk/search_page2.html", ApiCall.from_state(nxt.meta["api_call"]),
                                               XX_COL, page=2)))
-    expect("xxgk/search_page2.html", summary(reqs))  # page 2 of 2: no page 3
     assert pending(sp, XX_COL)["newest"] == f"{HOST}/art/2025/2/10/art_1229107_70031.html"  # any column's newest
 
 
@@ -212,7 +187,6 @@ def test_epoint_list_page_script_and_site_info_to_the_json_call(tmp_path):
     body = (FIXTURES / "epoint/webBuilderCommon.js").read_bytes()
     r = Response(url=js.url, body=body, headers={"Content-Type": "application/octet-stream"}, request=js)
     reqs = requests(sp.parse_site_info(r))
-    expect("epoint/webBuilderCommon.js", summary(reqs))
     [call] = reqs
     assert json.loads(call.body) == {"deptcode": "001", "categorynum": "004001",
                                      "siteGuid": "7eb5f7f1-9041-43ad-8e13-8fcb82ea831a", "pageIndex": 0, "pageSize": 50}
@@ -225,7 +199,6 @@ def test_epoint_answer_realtitle_dates_and_paging(tmp_path):
     call = ApiCall(f"{HOST}/EWB-FRONT/rest/lightfrontaction/getgovinfolist", method="POST",
                    json_body='{"deptcode":"001","categorynum":"004001","siteGuid":"g","pageIndex":0,"pageSize":50}')
     reqs = requests(sp.parse_listing(api_resp(call.url, "epoint/getgovinfolist_page0.json", call, EP_LIST)))
-    expect("epoint/getgovinfolist_page0.json", summary(reqs))   # total 3 seen: no page 1
     by = {r.url: r for r in reqs}
     r = by[f"{HOST}/xxgk/004001/20250121/3f2c8e0a-1b2c-4d5e-8f90-a1b2c3d4e5f6.html"]
     assert r.meta["listing_title"] == "样例市2024年政府信息公开工作年度报告" and r.meta["listing_date"] == "2025-01-21"
@@ -265,7 +238,6 @@ TC_COL = f"{HOST}/rgsrmzf/ndbg/index.html"
 def test_truecms_channel_jsonp_and_perpage_fallback(tmp_path):
     sp = make_spider(TruecmsSpider, tmp_path, TC_COL)
     [first] = requests(sp.parse_channel(resp(TC_COL, "truecms/column.html", page=0)))
-    expect("truecms/column.html", summary([first]))
     assert first.headers[b"Referer"] == TC_COL.encode()   # 如皋 answers 404 without it
     # perpage 50 answered 404: the same page again with 20, then 10, then the 404 is recorded
     call = ApiCall.from_state(first.meta["api_call"])
@@ -277,7 +249,6 @@ def test_truecms_channel_jsonp_and_perpage_fallback(tmp_path):
     assert smaller_page_call(truecms_call({"proxy": f"{HOST}/p", "column": "1"}, start=21, per=20)) is None
     reqs = requests(sp.parse_listing(api_resp(again.url, "truecms/getMessage_1.jsonp",
                                               ApiCall.from_state(again.meta["api_call"]), TC_COL)))
-    expect("truecms/getMessage_1.jsonp", summary(reqs))   # total 2 on this page: no next call
     assert pending(sp, TC_COL)["api"]["url"] == again.url    # the call that worked is remembered
     del call
 
