@@ -4,11 +4,12 @@ Their column ("channel") page holds no list: it names an endpoint (script attrib
 config, a form), and the endpoint pages the list (JSON, JSONP, an HTML fragment). So:
 
 * first crawl: channel page -> the family's first API call -> pages until the list ends;
-* the newest item of page 1 and the first API call are remembered in the portal state
-  (``listings[<channel url>] = {"api": ..., "newest": ...}``), only when the walk succeeded;
-* later crawls ask that remembered API page directly (one request) and stop at the remembered
-  newest item, so a night with nothing new costs one request and downloads nothing; a remembered
-  call that fails (gone, refused, not an API answer) falls back to the channel page once;
+* the items of page 1 (newest first) and the first API call are remembered in the portal state
+  (``listings[<channel url>] = {"api": ..., "top": [...]}``), only when the walk succeeded;
+* later crawls ask that remembered API page directly (one request) and stop paging at the page
+  that holds an item seen last time (``reached_known``: pinned 置顶 items that stay on top do not
+  count), so a night with nothing new costs one request and downloads nothing; a remembered call
+  that fails (gone, refused, not an API answer) falls back to the channel page once;
 * portals with a session cookie (``overrides: {cookies: true}``) always go through the channel
   page, which sets the cookie the API wants (two requests on a night with nothing new).
 
@@ -86,6 +87,24 @@ def fragment_items(html: str, base_url: str, rows: str = "li, tr") -> list[dict]
     return out
 
 
+TOP_KEPT = 50   # page-1 items remembered per listing
+
+
+def reached_known(urls: list[str], known_top: list[str], page: int) -> bool:
+    """True when this page holds an item the last crawl saw, so older pages hold nothing new.
+    On page 1 the items still at the very top in the same order (pinned 置顶 items, or the whole
+    page when nothing changed) are no evidence on their own: a page of only those counts, an item
+    seen before below new ones counts."""
+    known = set(known_top)
+    skip = 0
+    if page == 1:
+        while skip < min(len(urls), len(known_top)) and urls[skip] == known_top[skip]:
+            skip += 1
+        if skip == len(urls):
+            return True  # page 1 exactly as (the start of) what was seen: nothing new
+    return any(u in known for u in urls[skip:])
+
+
 class ApiListingSpider(ReportSpider):
     """Base of the API-listed families (no ``name``: not a runnable spider)."""
 
@@ -121,19 +140,20 @@ class ApiListingSpider(ReportSpider):
 
     def start_listing(self, portal, url: str, year: int | None = None):
         known = {} if self.full else (self.state[portal.id].listings.get(url) or {})
+        known_top = list(known.get("top") or [])
         if known.get("api") and not self.uses_session(portal):
             yield self.api_request(portal, ApiCall.from_state(known["api"]), root=url, page=1,
-                                   known_newest=known.get("newest"), direct=True)
+                                   known_top=known_top, direct=True)
         else:
-            yield self.channel_request(portal, url, known_newest=known.get("newest"))
+            yield self.channel_request(portal, url, known_top=known_top)
 
-    def channel_request(self, portal, url: str, known_newest: str | None = None) -> scrapy.Request:
+    def channel_request(self, portal, url: str, known_top: list | None = None) -> scrapy.Request:
         # never conditional: the page's own answer (and its Set-Cookie) is what the API needs
         return scrapy.Request(url, callback=self.parse_channel, errback=self.on_error, dont_filter=True,
                               meta=self._meta(portal, role="listing", listing_url=url, page=0,
-                                              known_newest=known_newest))
+                                              known_top=known_top))
 
-    def api_request(self, portal, call: ApiCall, root: str, page: int, known_newest: str | None = None,
+    def api_request(self, portal, call: ApiCall, root: str, page: int, known_top: list | None = None,
                     direct: bool = False, **meta) -> scrapy.Request:
         headers = {"Referer": root, "X-Requested-With": "XMLHttpRequest",
                    "Accept": "application/json, text/javascript, text/html, */*; q=0.01"}
@@ -142,7 +162,7 @@ class ApiListingSpider(ReportSpider):
         elif call.json_body is not None:
             headers["Content-Type"] = "application/json;charset=UTF-8"
         m = self._meta(portal, role="listing", listing_url=root, page=page, api_call=call.to_state(),
-                       known_newest=known_newest, direct=direct, **meta)
+                       known_top=known_top, direct=direct, **meta)
         return scrapy.Request(call.url, method=call.method, body=call.body(), headers=headers,
                               callback=self.parse_listing, errback=self.on_error, meta=m, dont_filter=(page == 1))
 
@@ -165,7 +185,7 @@ class ApiListingSpider(ReportSpider):
             if isinstance(c, scrapy.Request):
                 yield c
             else:
-                yield self.api_request(portal, c, root=root, page=1, known_newest=response.meta.get("known_newest"),
+                yield self.api_request(portal, c, root=root, page=1, known_top=response.meta.get("known_top"),
                                        channel_cookie=sets_cookie)
 
     # --- API answers -------------------------------------------------------------------------
@@ -196,14 +216,14 @@ class ApiListingSpider(ReportSpider):
         if not blocked and (response.status >= 400 or items is None or (page == 1 and not items)):
             other = self.fallback_call(response, call)
             if other is not None:
-                yield self.api_request(portal, other, root=root, page=page, known_newest=meta.get("known_newest"),
+                yield self.api_request(portal, other, root=root, page=page, known_top=meta.get("known_top"),
                                        direct=meta.get("direct", False))
                 return
         if meta.get("direct") and not blocked and (response.status >= 400 or items is None):
             # the call remembered from an earlier crawl no longer answers: ask the channel page again
-            self.record_error(pid, response.url, "api-moved", f"remembered API call answered {response.status}; "
-                              "reading the channel page again")
-            yield self.channel_request(portal, root, known_newest=meta.get("known_newest"))
+            self.logger.info("portal %s: remembered API call %s answered %s; reading the channel page again",
+                             pid, response.url, response.status)
+            yield self.channel_request(portal, root, known_top=meta.get("known_top"))
             return
         if not self.usable(response, "listing"):
             if response.status in (401, 403, 404) and meta.get("channel_cookie") and not self.uses_session(portal):
@@ -215,27 +235,25 @@ class ApiListingSpider(ReportSpider):
             self.record_error(pid, response.url, "not-api", f"not a {self.name} list answer")
             return
         self.health_for(pid)["listing_pages"] += 1
-        known = None if self.full else meta.get("known_newest")
+        known = [] if self.full else list(meta.get("known_top") or [])
         if page == 1:
             self.pending_validators[pid][root] = {"api": call.to_state(),
-                                                  "newest": items[0]["url"] if items else known}
+                                                  "top": [i["url"] for i in items][:TOP_KEPT] if items else known}
         seen = self._seen_in_walk.setdefault(root, set())
         fresh = 0
         for item in items:
-            if known and item["url"] == known:
-                return  # the newest item of the last crawl: everything from here on is known
             if item["url"] in seen:
                 continue
             seen.add(item["url"])
             fresh += 1
             if self.keep_item(response, item) and self._is_wanted(portal, item):
                 yield from self.detail_requests(portal, item, listing_url=root)
-        if not fresh:
-            return  # an empty page, or one that repeats earlier items: the list has ended
+        if not fresh or (known and reached_known([i["url"] for i in items], known, page)):
+            return  # the list ended, repeated itself, or reached what the last crawl saw
         walked = int(meta.get("walked") or 0) + fresh
         nxt = self.api_next(response, call, items, walked)
         if nxt is not None:
-            yield self.api_request(portal, nxt, root=root, page=page + 1, known_newest=meta.get("known_newest"),
+            yield self.api_request(portal, nxt, root=root, page=page + 1, known_top=meta.get("known_top"),
                                    walked=walked)
 
     @property

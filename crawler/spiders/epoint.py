@@ -106,7 +106,7 @@ class EpointSpider(ApiListingSpider):
         return [scrapy.Request(js, callback=self.parse_site_info, errback=self.on_error, dont_filter=True,
                                meta=self._meta(portal, role="listing", listing_url=response.meta["listing_url"],
                                                page=0, channel=response.url,
-                                               known_newest=response.meta.get("known_newest")))]
+                                               known_top=response.meta.get("known_top")))]
 
     def parse_site_info(self, response):
         pid = response.meta["portal"]
@@ -120,7 +120,7 @@ class EpointSpider(ApiListingSpider):
             self.record_error(pid, response.url, "no-api-config", "webBuilderCommon.js without siteInfo.siteGuid")
             return
         call = epoint_call(response.meta["channel"], site, epoint_list_params(response.meta["channel"]))
-        yield self.api_request(self.portals[pid], call, root=root, page=1, known_newest=response.meta.get("known_newest"))
+        yield self.api_request(self.portals[pid], call, root=root, page=1, known_top=response.meta.get("known_top"))
 
     def api_items(self, response):
         got = epoint_answer(response.text, response.url)

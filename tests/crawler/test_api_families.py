@@ -1,5 +1,5 @@
 """The API-listed families (jpaas, xxgk, epoint, truecms): the rules behind their saved examples
-(tests/fixtures/crawler/<family>/, whose outputs test_family_examples.py pins), the newest-known
+(tests/fixtures/crawler/<family>/, whose outputs test_family_examples.py pins), the seen-before
 stop, remembered calls, per-portal cookies and the User-Agent contact. No network."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import scrapy
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.settings import Settings
 
-from crawler.spiders._apilist import ApiCall, cdata_records, fragment_items
+from crawler.spiders._apilist import ApiCall, cdata_records, fragment_items, reached_known
 from crawler.spiders.epoint import EpointSpider, epoint_next_call, epoint_site_info
 from crawler.spiders.jpaas import JpaasSpider, jpaas_answer, jpaas_next_call, jpaas_units, pick_list_unit
 from crawler.spiders.truecms import TruecmsSpider, smaller_page_call, truecms_call, truecms_next_call
@@ -48,12 +48,13 @@ def test_jpaas_channel_page_to_build_unit_call(tmp_path):
     assert "parseType=bulidstatic" in r.url and "cookiejar" not in r.meta
 
 
-def test_jpaas_answer_pages_and_remembers_the_newest(tmp_path):
+def test_jpaas_answer_pages_and_remembers_page_one(tmp_path):
     sp = make_spider(JpaasSpider, tmp_path, JP_COL)
     [first] = requests(sp.parse_channel(resp(JP_COL, "jpaas/column.html", page=0)))
     call = ApiCall.from_state(first.meta["api_call"])
     reqs = requests(sp.parse_listing(api_resp(first.url, "jpaas/unit_page1.json", call, JP_COL)))
-    assert pending(sp, JP_COL) == {"api": call.to_state(), "newest": f"{HOST}/art/2025/1/20/art_1487002_59001.html"}
+    assert pending(sp, JP_COL) == {"api": call.to_state(), "top": [f"{HOST}/art/2025/1/20/art_1487002_59001.html",
+                                                                   f"{HOST}/art/2025/1/8/art_1487002_58990.html"]}
     [nxt] = listings(reqs)
     reqs = requests(sp.parse_listing(api_resp(nxt.url, "jpaas/unit_page2.json", ApiCall.from_state(nxt.meta["api_call"]),
                                               JP_COL, page=2)))
@@ -73,44 +74,62 @@ def test_jpaas_pure_paging_rules():
 
 # --- the walk every API family shares (shown on JPaaS) --------------------------------------------
 
-def test_later_crawl_asks_the_remembered_call_and_stops_at_the_newest_known(tmp_path):
+def test_later_crawl_asks_the_remembered_call_and_stops_at_what_it_saw(tmp_path):
     sp = make_spider(JpaasSpider, tmp_path, JP_COL)
     [first] = requests(sp.parse_channel(resp(JP_COL, "jpaas/column.html", page=0)))
-    newest = f"{HOST}/art/2025/1/20/art_1487002_59001.html"
-    sp.state["t"].listings[JP_COL] = {"api": first.meta["api_call"], "newest": newest}
+    newest, older = f"{HOST}/art/2025/1/20/art_1487002_59001.html", f"{HOST}/art/2025/1/8/art_1487002_58990.html"
+    sp.state["t"].listings[JP_COL] = {"api": first.meta["api_call"], "top": [newest, older]}
     [direct] = list(sp.start_listing(sp.portals["t"], JP_COL))
-    assert direct.url == first.url and direct.meta["direct"] and direct.meta["known_newest"] == newest
+    assert direct.url == first.url and direct.meta["direct"] and direct.meta["known_top"] == [newest, older]
     assert direct.headers[b"Referer"] == JP_COL.encode()
-    # nothing new: the first item is the one remembered -> no report page, no page 2
+    # nothing new: page 1 as seen -> no page 2 (the report page is known from the last crawl)
+    sp.state["t"].details[newest] = {"done": True, "docs": []}
     call = ApiCall.from_state(direct.meta["api_call"])
-    r = api_resp(direct.url, "jpaas/unit_page1.json", call, JP_COL, known_newest=newest, direct=True)
+    r = api_resp(direct.url, "jpaas/unit_page1.json", call, JP_COL, known_top=[newest, older], direct=True)
     assert requests(sp.parse_listing(r)) == []
-    assert pending(sp, JP_COL)["newest"] == newest
-    # one new item above the remembered one: that item only, and no further page
-    older = f"{HOST}/art/2025/1/8/art_1487002_58990.html"
+    assert pending(sp, JP_COL)["top"] == [newest, older]
+    # one new item above one seen last time: that item, and no further page
     sp2 = make_spider(JpaasSpider, tmp_path / "b", JP_COL)
-    r = api_resp(direct.url, "jpaas/unit_page1.json", call, JP_COL, known_newest=older, direct=True)
+    r = api_resp(direct.url, "jpaas/unit_page1.json", call, JP_COL, known_top=[older], direct=True)
     reqs = requests(sp2.parse_listing(r))
     assert details(reqs) == [newest] and listings(reqs) == []
+    # nothing on the page was seen before: the walk goes on
+    sp3 = make_spider(JpaasSpider, tmp_path / "c", JP_COL)
+    r = api_resp(direct.url, "jpaas/unit_page1.json", call, JP_COL, known_top=[f"{HOST}/art/old.html"], direct=True)
+    assert listings(requests(sp3.parse_listing(r)))
     # a full crawl walks on
     sp2.full = True
+    sp2._seen_in_walk.clear()
     assert listings(requests(sp2.parse_listing(r)))
+
+
+@pytest.mark.parametrize("urls,known,page,reached", [
+    (["a", "b"], ["a", "b", "c"], 1, True),             # page 1 unchanged
+    (["n", "a", "b"], ["a", "b"], 1, True),             # a new item above seen ones
+    (["p", "n", "a"], ["p", "a"], 1, True),             # pinned p stays on top, n new, a seen
+    (["p", "n1", "n2"], ["p", "a"], 1, False),          # only the pinned item is known: older pages may hold news
+    (["n1", "n2"], ["a"], 1, False),
+    (["x", "a"], ["a"], 2, True),                       # page 2 reaches a seen item
+    ([], ["a"], 1, True),
+])
+def test_reached_known_treats_pinned_items_as_no_evidence(urls, known, page, reached):
+    assert reached_known(urls, known, page) is reached
 
 
 def test_a_remembered_call_that_fails_goes_back_to_the_channel_page(tmp_path):
     sp = make_spider(JpaasSpider, tmp_path, JP_COL)
     call = ApiCall(f"{HOST}/api-gateway/jpaas-publish-server/front/page/build/unit?pageId=1")
-    req = sp.api_request(sp.portals["t"], call, root=JP_COL, page=1, known_newest="x", direct=True)
+    req = sp.api_request(sp.portals["t"], call, root=JP_COL, page=1, known_top=["x"], direct=True)
     gone = HtmlResponse(url=call.url, status=404, body=b"<html>404</html>", request=req)
     [again] = requests(sp.parse_listing(gone))
-    assert again.url == JP_COL and again.callback == sp.parse_channel and again.meta["known_newest"] == "x"
+    assert again.url == JP_COL and again.callback == sp.parse_channel and again.meta["known_top"] == ["x"]
     assert JP_COL not in sp.listing_failed
     # a channel page that names no endpoint is recorded, not guessed
     assert requests(sp.parse_channel(resp(JP_COL, "hanweb/article.html", page=0))) == []
     assert sp.health_for("t")["errors"][-1]["kind"] == "no-api-config" and JP_COL in sp.listing_failed
 
 
-def test_a_failed_page_keeps_the_old_newest(tmp_path):
+def test_a_failed_page_keeps_what_the_last_crawl_saw(tmp_path):
     sp = make_spider(JpaasSpider, tmp_path, JP_COL)
     call = ApiCall(f"{HOST}/u?paramJson=%7B%22pageNo%22%3A2%2C%22pageSize%22%3A20%7D")
     req = sp.api_request(sp.portals["t"], call, root=JP_COL, page=2)
@@ -121,9 +140,9 @@ def test_a_failed_page_keeps_the_old_newest(tmp_path):
 def test_session_cookie_portal_goes_through_the_channel_page(tmp_path):
     sp = make_spider(JpaasSpider, tmp_path, JP_COL)
     sp.portals["t"].overrides["cookies"] = True
-    sp.state["t"].listings[JP_COL] = {"api": {"url": f"{HOST}/u"}, "newest": "x"}
+    sp.state["t"].listings[JP_COL] = {"api": {"url": f"{HOST}/u"}, "top": ["x"]}
     [req] = list(sp.start_listing(sp.portals["t"], JP_COL))
-    assert req.url == JP_COL and req.meta["cookiejar"] == "t" and req.meta["known_newest"] == "x"
+    assert req.url == JP_COL and req.meta["cookiejar"] == "t" and req.meta["known_top"] == ["x"]
     [api] = requests(sp.parse_channel(resp(JP_COL, "jpaas/column.html", page=0)))
     assert api.meta["cookiejar"] == "t"
 
@@ -162,7 +181,7 @@ def test_xxgk_search_pages_take_only_this_columns_reports(tmp_path):
     [nxt] = listings(reqs)
     reqs = requests(sp.parse_listing(api_resp(nxt.url, "xxgk/search_page2.html", ApiCall.from_state(nxt.meta["api_call"]),
                                               XX_COL, page=2)))
-    assert pending(sp, XX_COL)["newest"] == f"{HOST}/art/2025/2/10/art_1229107_70031.html"  # any column's newest
+    assert pending(sp, XX_COL)["top"][0] == f"{HOST}/art/2025/2/10/art_1229107_70031.html"  # every column's items
 
 
 def test_hanweb_detail_of_xxgk_and_jpaas_finds_the_downfile(tmp_path):
