@@ -20,13 +20,15 @@ _AREA = re.compile(r"tree\.jsp\?[^'\"<>\s]*?\barea=([\w-]+)")
 _FIELD = re.compile(r"""\b(infotypeId|jdid|area|divid)\b['"]?\s*(?:[:=]|value\s*=)\s*['"]?([\w-]*)""")
 _INPUT = re.compile(r"""<input[^>]*\bname=['"](infotypeId|jdid|area|divid)['"][^>]*\bvalue=['"]([^'"]*)['"]""", re.I)
 _PAGES = re.compile(r"共\s*(\d+)\s*页")
+_ACTION = re.compile(r"""action\s*=\s*['"]([^'"]*module/xxgk/search\.jsp)""")
 # query string of the browser's search call (spec §3c); currpage is sent in the form as well
 _QUERY = ("texttype", "fbtime", "vc_all", "vc_filenumber", "vc_title", "vc_number", "currpage", "sortfield")
 
 
 def xxgk_form(html: str, page_url: str) -> dict | None:
-    """``{infotypeId, jdid, area, divid, column}`` the column page passes to search.jsp; None
-    without an ``area`` (the unit) or outside a page that embeds the module."""
+    """``{infotypeId, jdid, area, divid, column, endpoint}`` the column page passes to search.jsp
+    (``endpoint``: its form's action, else ``/module/xxgk/search.jsp``); None without an ``area``
+    (the unit) or outside a page that embeds the module."""
     if "module/xxgk/" not in (html or ""):
         return None
     form = {"infotypeId": "", "jdid": "", "area": "", "divid": ""}
@@ -43,13 +45,15 @@ def xxgk_form(html: str, page_url: str) -> dict | None:
     form["column"] = col.group(1) if col else ""
     if not form["divid"] and form["column"]:
         form["divid"] = "div" + form["column"]
+    action = _ACTION.search(html)
+    form["endpoint"] = urljoin(page_url, action.group(1) if action else SEARCH_PATH)
     return form
 
 
 def xxgk_call(page_url: str, form: dict, page: int) -> ApiCall:
     query = urlencode([(k, page if k == "currpage" else "") for k in _QUERY])
     body = tuple((k, str(form.get(k, ""))) for k in ("infotypeId", "jdid", "area", "divid")) + (("currpage", str(page)),)
-    return ApiCall(urljoin(page_url, SEARCH_PATH) + "?" + query, method="POST", form=body)
+    return ApiCall(urljoin(page_url, form.get("endpoint") or SEARCH_PATH) + "?" + query, method="POST", form=body)
 
 
 def xxgk_answer(html: str, base_url: str) -> tuple[list[dict], int | None] | None:

@@ -163,7 +163,8 @@ XX_COL = f"{HOST}/col/col1229106/index.html"
 def test_xxgk_form_from_the_column_page():
     html = (FIXTURES / "xxgk/column.html").read_text(encoding="utf-8")
     assert xxgk_form(html, XX_COL) == {"infotypeId": "A0509", "jdid": "3201", "area": "11320100MB1234567X",
-                                       "divid": "div1229106", "column": "1229106"}
+                                       "divid": "div1229106", "column": "1229106",
+                                       "endpoint": f"{HOST}/module/xxgk/search.jsp"}
     assert xxgk_form("<html>no module</html>", XX_COL) is None
     assert in_column(f"{HOST}/art/2025/1/22/art_1229106_70022.html", "1229106")
     assert not in_column(f"{HOST}/art/2025/1/22/art_12291060_70022.html", "1229106")

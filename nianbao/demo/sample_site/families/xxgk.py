@@ -14,7 +14,7 @@ SEARCH = "/module/xxgk/search.jsp"
 
 def write_portal(site, p, pid, path, entry):
     col = str(p["column_id"])
-    area = p["area"] + site.suffix.replace("-r", "R").upper()   # one unit per replica: the endpoint is site-wide
+    area = p["area"]
     rows = []
     for it, title, d, key in site.entries(p):
         y, m, dd = ymd(d)
