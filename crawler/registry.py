@@ -14,7 +14,9 @@ origin, e.g. ``http://127.0.0.1:8123``) and ``{host}`` (``127.0.0.1:8123``); ``b
 Entry fields: ``id, name, region_code (GB/T 2260, 6 digits), level, parent, family,
 listing_urls, overrides`` where overrides may hold ``delay`` (seconds between requests),
 ``robots`` (false: ignore robots.txt), ``encoding`` (force a page encoding), ``attachment_hosts``
-(extra hosts attachments may come from), ``allow_private`` (may fetch loopback/private
+(extra hosts attachments may come from), ``cookies`` (true: keep the cookies this portal's
+pages set and send them back, for list APIs that want the channel page's session; false: off even
+where the family turns them on), ``allow_private`` (may fetch loopback/private
 addresses; only the sample registry sets it), ``years_param`` (listing URLs contain ``{year}``).
 """
 from __future__ import annotations

@@ -10,8 +10,9 @@ config, a form), and the endpoint pages the list (JSON, JSONP, an HTML fragment)
   that holds an item seen last time (``reached_known``: pinned 置顶 items that stay on top do not
   count), so a night with nothing new costs one request and downloads nothing; a remembered call
   that fails (gone, refused, not an API answer) falls back to the channel page once;
-* portals with a session cookie (``overrides: {cookies: true}``) always go through the channel
-  page, which sets the cookie the API wants (two requests on a night with nothing new).
+* portals with a session cookie (``overrides: {cookies: true}``, or a family's
+  ``session_cookies``) always go through the channel page, which sets the cookie the API wants
+  (two requests on a night with nothing new).
 
 Family modules supply pure functions (page/answer -> items, next call) and four small hooks.
 """
@@ -135,13 +136,10 @@ class ApiListingSpider(ReportSpider):
 
     # --- requests ----------------------------------------------------------------------------
 
-    def uses_session(self, portal) -> bool:
-        return portal.overrides.get("cookies") is True
-
     def start_listing(self, portal, url: str, year: int | None = None):
         known = {} if self.full else (self.state[portal.id].listings.get(url) or {})
         known_top = list(known.get("top") or [])
-        if known.get("api") and not self.uses_session(portal):
+        if known.get("api") and not self.uses_cookies(portal):
             yield self.api_request(portal, ApiCall.from_state(known["api"]), root=url, page=1,
                                    known_top=known_top, direct=True)
         else:
@@ -226,7 +224,7 @@ class ApiListingSpider(ReportSpider):
             yield self.channel_request(portal, root, known_top=meta.get("known_top"))
             return
         if not self.usable(response, "listing"):
-            if response.status in (401, 403, 404) and meta.get("channel_cookie") and not self.uses_session(portal):
+            if response.status in (401, 403, 404) and meta.get("channel_cookie") and not self.uses_cookies(portal):
                 self.record_error(pid, response.url, "needs-cookies", "the API refused a request without the "
                                   "channel page's cookie: set `overrides: {cookies: true}` for this portal")
             return

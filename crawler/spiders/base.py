@@ -52,6 +52,7 @@ class ReportSpider(scrapy.Spider):
     custom_settings: dict = {}
     BODY_SELECTORS: tuple[str, ...] = ()   # CSS of the containers holding a report page's body
     accepts_any_family = False             # True: takes portals of every family (generic)
+    session_cookies = False                # True: a cookie jar per portal for the whole family
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -160,10 +161,15 @@ class ReportSpider(scrapy.Spider):
         meta = {"portal": portal.id, "handle_httpstatus_list": HANDLED}
         if not portal.obey_robots:
             meta["dont_obey_robotstxt"] = True
-        if portal.overrides.get("cookies") is True:
+        if self.uses_cookies(portal):
             meta["cookiejar"] = portal.id  # crawler.middlewares.PortalCookiesMiddleware: one jar per portal
         meta.update(extra)
         return meta
+
+    def uses_cookies(self, portal) -> bool:
+        """Whether this portal's requests keep and send cookies: its ``overrides.cookies``, else
+        the family's ``session_cookies`` (False: cookies stay off, crawler/settings.py)."""
+        return portal.overrides.get("cookies", self.session_cookies) is True
 
     def year_range(self) -> tuple[int, int]:
         if self.years:

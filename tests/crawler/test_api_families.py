@@ -367,6 +367,10 @@ def test_registry_accepts_the_cookies_override(tmp_path):
     assert p.overrides["cookies"] is True
     sp = make_spider(JpaasSpider, tmp_path / "s", JP_COL)
     assert sp._meta(p)["cookiejar"] == "m" and "cookiejar" not in sp._meta(sp.portals["t"])
+    sp.session_cookies = True   # a whole family on; a portal's `cookies: false` still turns it off
+    assert sp._meta(sp.portals["t"])["cookiejar"] == "t"
+    p.overrides["cookies"] = False
+    assert "cookiejar" not in sp._meta(p)
 
 
 def test_settings_keep_cookies_off_globally():
