@@ -18,7 +18,6 @@ Family modules supply pure functions (page/answer -> items, next call) and four 
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import asdict, dataclass
 from urllib.parse import urlencode
@@ -269,10 +268,3 @@ class ApiListingSpider(ReportSpider):
         item["year"] = parsing.year_hint(item["title"], item.get("date"))
         return self.in_years(item["year"])
 
-
-def json_answer(response) -> object | None:
-    """The JSON of an answer, None if it is not JSON."""
-    try:
-        return json.loads(response.text)
-    except ValueError:
-        return None
