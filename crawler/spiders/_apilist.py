@@ -19,7 +19,7 @@ Family modules supply pure functions (page/answer -> items, next call) and four 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from urllib.parse import urlencode
 
 import scrapy
@@ -28,7 +28,7 @@ from scrapy.http import TextResponse
 
 from crawler import parsing
 from crawler.antibot import detect_block
-from crawler.spiders.base import ReportSpider
+from crawler.spiders.base import Ref, ReportSpider
 
 
 @dataclass(frozen=True)
@@ -105,12 +105,30 @@ def reached_known(urls: list[str], known_top: list[str], page: int) -> bool:
     return any(u in known for u in urls[skip:])
 
 
+@dataclass(frozen=True)
+class ApiWalk:
+    """``Ref.family_state`` of an API family's listing requests (dicts and lists are accepted, as
+    in a saved example's sidecar)."""
+
+    call: ApiCall | None = None       # the API page asked (None: the channel page or a config script)
+    known_top: tuple[str, ...] = ()   # page 1's items on the last crawl
+    direct: bool = False              # asked straight from the state, not via the channel page
+    walked: int = 0                   # items seen on the earlier pages of this walk
+    channel_cookie: bool = False      # the channel page set a cookie
+    channel: str | None = None        # the channel page (while a config script it names is read)
+
+    def __post_init__(self):
+        if isinstance(self.call, dict):
+            object.__setattr__(self, "call", ApiCall.from_state(self.call))
+        object.__setattr__(self, "known_top", tuple(self.known_top or ()))
+
+
 class ApiListingSpider(ReportSpider):
     """Base of the API-listed families (no ``name``: not a runnable spider)."""
 
     # --- family hooks ------------------------------------------------------------------------
 
-    def channel_calls(self, response) -> list:
+    def channel_calls(self, response, ref: Ref) -> list:
         """The first API call(s) a channel page names: ``ApiCall``s, or ready Requests (a config
         script to read first). Empty: the page names no endpoint (recorded as an error)."""
         raise NotImplementedError
@@ -125,7 +143,7 @@ class ApiListingSpider(ReportSpider):
         this walk, this page's included)."""
         raise NotImplementedError
 
-    def keep_item(self, response, item: dict) -> bool:
+    def keep_item(self, response, item: dict, ref: Ref) -> bool:
         """False for items the endpoint returns that are not part of this listing."""
         return True
 
@@ -137,55 +155,51 @@ class ApiListingSpider(ReportSpider):
 
     def start_listing(self, portal, url: str, year: int | None = None):
         known = {} if self.full else (self.state[portal.id].listings.get(url) or {})
-        known_top = list(known.get("top") or [])
+        walk = ApiWalk(known_top=tuple(known.get("top") or ()))
         if known.get("api") and not self.uses_cookies(portal):
             yield self.api_request(portal, ApiCall.from_state(known["api"]), root=url, page=1,
-                                   known_top=known_top, direct=True)
+                                   walk=replace(walk, direct=True))
         else:
-            yield self.channel_request(portal, url, known_top=known_top)
+            yield self.channel_request(portal, url, walk)
 
-    def channel_request(self, portal, url: str, known_top: list | None = None) -> scrapy.Request:
+    def channel_request(self, portal, url: str, walk: ApiWalk) -> scrapy.Request:
         # never conditional: the page's own answer (and its Set-Cookie) is what the API needs
-        return scrapy.Request(url, callback=self.parse_channel, errback=self.on_error, dont_filter=True,
-                              meta=self._meta(portal, role="listing", listing_url=url, page=0,
-                                              known_top=known_top))
+        return self.listing_request(portal, url, root=url, page=0, family_state=replace(walk, call=None, direct=False),
+                                    callback=self.parse_channel, dont_filter=True)
 
-    def api_request(self, portal, call: ApiCall, root: str, page: int, known_top: list | None = None,
-                    direct: bool = False, **meta) -> scrapy.Request:
+    def api_request(self, portal, call: ApiCall, root: str, page: int, walk: ApiWalk) -> scrapy.Request:
         headers = {"Referer": root, "X-Requested-With": "XMLHttpRequest",
                    "Accept": "application/json, text/javascript, text/html, */*; q=0.01"}
         if call.form is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded; charset=UTF-8"
         elif call.json_body is not None:
             headers["Content-Type"] = "application/json;charset=UTF-8"
-        m = self._meta(portal, role="listing", listing_url=root, page=page, api_call=call.to_state(),
-                       known_top=known_top, direct=direct, **meta)
-        return scrapy.Request(call.url, method=call.method, body=call.body(), headers=headers,
-                              callback=self.parse_listing, errback=self.on_error, meta=m, dont_filter=(page == 1))
+        return self.listing_request(portal, call.url, root=root, page=page, family_state=replace(walk, call=call),
+                                    method=call.method, body=call.body(), headers=headers)
 
     # --- channel page ------------------------------------------------------------------------
 
-    def parse_channel(self, response):
+    def parse_channel(self, response, ref: Ref):
         pid = response.meta["portal"]
         portal = self.portals[pid]
-        if not self.usable(response, "listing"):
+        if not self.usable(response, ref):
             return
         response = self._decoded(response)
-        root = response.meta["listing_url"]
-        calls = self.channel_calls(response)
+        calls = self.channel_calls(response, ref)
         if not calls:
-            self.listing_failed.add(root)
+            self.listing_failed.add(ref.listing_url)
             self.record_error(pid, response.url, "no-api-config", f"{self.name} channel page names no list endpoint")
             return
-        sets_cookie = bool(response.headers.getlist("Set-Cookie"))
+        walk = replace(self._walk(ref), channel_cookie=bool(response.headers.getlist("Set-Cookie")))
         for c in calls:
-            if isinstance(c, scrapy.Request):
-                yield c
-            else:
-                yield self.api_request(portal, c, root=root, page=1, known_top=response.meta.get("known_top"),
-                                       channel_cookie=sets_cookie)
+            yield c if isinstance(c, scrapy.Request) else self.api_request(portal, c, root=ref.listing_url, page=1,
+                                                                             walk=walk)
 
     # --- API answers -------------------------------------------------------------------------
+
+    @staticmethod
+    def _walk(ref: Ref) -> ApiWalk:
+        return ref.family_state if isinstance(ref.family_state, ApiWalk) else ApiWalk()
 
     def _api_items_of(self, response) -> list[dict] | None:
         if response.status >= 300 or not isinstance(response, TextResponse):
@@ -195,63 +209,63 @@ class ApiListingSpider(ReportSpider):
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
 
-    def usable(self, response, role: str) -> bool:
-        if role == "listing" and response.meta.get("api_call") and self._api_items_of(response) is not None:
-            role = "api"  # a short JSON/JSONP answer is no degraded page
-        return super().usable(response, role)
+    def is_stub_listing(self, response) -> bool:
+        ref = response.request.cb_kwargs.get("ref") if response.request is not None else None
+        if (ref is not None and ref.page == 0) or self._api_items_of(response) is not None:
+            return False  # a channel shell or a config script is small by design; so is a short API batch
+        return super().is_stub_listing(response)
 
-    def parse_listing(self, response):
-        meta = response.meta
-        pid = meta["portal"]
+    def parse_listing(self, response, ref: Ref):
+        pid = response.meta["portal"]
         portal = self.portals[pid]
-        root = meta["listing_url"]
-        call = ApiCall.from_state(meta["api_call"])
-        page = int(meta.get("page") or 1)
+        walk = self._walk(ref)
+        call = walk.call
+        if call is None:  # not an API page (a test or a family calling the base pager)
+            yield from super().parse_listing(response, ref)
+            return
         response = self._decoded(response)
         blocked = detect_block(response.status, response.headers, response.body)
         items = None if blocked else self._api_items_of(response)
-        if not blocked and (response.status >= 400 or items is None or (page == 1 and not items)):
+        if not blocked and (response.status >= 400 or items is None or (ref.page == 1 and not items)):
             other = self.fallback_call(response, call)
             if other is not None:
-                yield self.api_request(portal, other, root=root, page=page, known_top=meta.get("known_top"),
-                                       direct=meta.get("direct", False))
+                yield self.api_request(portal, other, root=ref.listing_url, page=ref.page, walk=walk)
                 return
-        if meta.get("direct") and not blocked and (response.status >= 400 or items is None):
+        if walk.direct and not blocked and (response.status >= 400 or items is None):
             # the call remembered from an earlier crawl no longer answers: ask the channel page again
             self.logger.info("portal %s: remembered API call %s answered %s; reading the channel page again",
                              pid, response.url, response.status)
-            yield self.channel_request(portal, root, known_top=meta.get("known_top"))
+            yield self.channel_request(portal, ref.listing_url, walk)
             return
-        if not self.usable(response, "listing"):
-            if response.status in (401, 403, 404) and meta.get("channel_cookie") and not self.uses_cookies(portal):
+        if not self.usable(response, ref):
+            if response.status in (401, 403, 404) and walk.channel_cookie and not self.uses_cookies(portal):
                 self.record_error(pid, response.url, "needs-cookies", "the API refused a request without the "
                                   "channel page's cookie: set `overrides: {cookies: true}` for this portal")
             return
         if items is None:
-            self.listing_failed.add(root)
+            self.listing_failed.add(ref.listing_url)
             self.record_error(pid, response.url, "not-api", f"not a {self.name} list answer")
             return
-        self.health_for(pid)["listing_pages"] += 1
-        known = [] if self.full else list(meta.get("known_top") or [])
-        if page == 1:
-            self.pending_validators[pid][root] = {"api": call.to_state(),
-                                                  "top": [i["url"] for i in items][:TOP_KEPT] if items else known}
-        seen = self._seen_in_walk.setdefault(root, set())
+        self.count(pid, "listing_pages")
+        known = () if self.full else walk.known_top
+        if ref.page == 1:
+            self.pending_validators[pid][ref.listing_url] = {
+                "api": call.to_state(), "top": [i["url"] for i in items][:TOP_KEPT] if items else list(known)}
+        seen = self._seen_in_walk.setdefault(ref.listing_url, set())
         fresh = 0
         for item in items:
             if item["url"] in seen:
                 continue
             seen.add(item["url"])
             fresh += 1
-            if self.keep_item(response, item) and self._is_wanted(portal, item):
-                yield from self.detail_requests(portal, item, listing_url=root)
-        if not fresh or (known and reached_known([i["url"] for i in items], known, page)):
+            if self.keep_item(response, item, ref) and self._is_wanted(portal, item):
+                yield from self.detail_requests(portal, item, listing_url=ref.listing_url)
+        if not fresh or (known and reached_known([i["url"] for i in items], list(known), ref.page)):
             return  # the list ended, repeated itself, or reached what the last crawl saw
-        walked = int(meta.get("walked") or 0) + fresh
+        walked = walk.walked + fresh
         nxt = self.api_next(response, call, items, walked)
         if nxt is not None:
-            yield self.api_request(portal, nxt, root=root, page=page + 1, known_top=meta.get("known_top"),
-                                   walked=walked)
+            yield self.api_request(portal, nxt, root=ref.listing_url, page=ref.page + 1, walk=replace(walk, walked=walked))
 
     @property
     def _seen_in_walk(self) -> dict:

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from urllib.parse import parse_qs, urljoin, urlsplit
 
-import scrapy
 from parsel import Selector
 
 from crawler import parsing
-from crawler.spiders._apilist import ApiCall, ApiListingSpider
+from crawler.spiders._apilist import ApiCall, ApiListingSpider, ApiWalk  # noqa: F401 (ApiWalk: examples' family_state)
 
 PAGE_SIZE = 50
 FIRST_PAGE = 0
@@ -98,29 +98,28 @@ class EpointSpider(ApiListingSpider):
     name = "epoint"
     BODY_SELECTORS = (".epoint-article-content", ".ewb-article")
 
-    def channel_calls(self, response):
+    def channel_calls(self, response, ref):
         if "webBuilderCommon.js" not in response.text and "EWB-FRONT" not in response.text:
             return []
         js = epoint_script_url(response.text, response.url) or urljoin(response.url, "/js/webBuilderCommon.js")
         portal = self.portals[response.meta["portal"]]
-        return [scrapy.Request(js, callback=self.parse_site_info, errback=self.on_error, dont_filter=True,
-                               meta=self._meta(portal, role="listing", listing_url=response.meta["listing_url"],
-                                               page=0, channel=response.url,
-                                               known_top=response.meta.get("known_top")))]
+        walk = replace(self._walk(ref), channel=response.url)
+        return [self.listing_request(portal, js, root=ref.listing_url, page=0, family_state=walk,
+                                     callback=self.parse_site_info, dont_filter=True)]
 
-    def parse_site_info(self, response):
+    def parse_site_info(self, response, ref):
         pid = response.meta["portal"]
-        root = response.meta["listing_url"]
-        if not self.usable(response, "script"):
-            self.listing_failed.add(root)
+        if not self.usable(response, ref):
             return
         site = epoint_site_info(response.body.decode("utf-8", "replace"))
         if not site:
-            self.listing_failed.add(root)
+            self.listing_failed.add(ref.listing_url)
             self.record_error(pid, response.url, "no-api-config", "webBuilderCommon.js without siteInfo.siteGuid")
             return
-        call = epoint_call(response.meta["channel"], site, epoint_list_params(response.meta["channel"]))
-        yield self.api_request(self.portals[pid], call, root=root, page=1, known_top=response.meta.get("known_top"))
+        walk = self._walk(ref)
+        channel = walk.channel or ref.listing_url
+        call = epoint_call(channel, site, epoint_list_params(channel))
+        yield self.api_request(self.portals[pid], call, root=ref.listing_url, page=1, walk=replace(walk, channel=None))
 
     def api_items(self, response):
         got = epoint_answer(response.text, response.url)

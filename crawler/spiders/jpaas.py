@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from parsel import Selector
 
-from crawler.spiders._apilist import ApiCall, ApiListingSpider, fragment_items
+from crawler.spiders._apilist import ApiCall, ApiListingSpider, ApiWalk, fragment_items  # noqa: F401 (ApiWalk: examples' family_state)
 
 PAGE_SIZE = 20
 # querydata keys in the order the browser's unitbuild.js sends them (spec §3a request line)
@@ -97,7 +97,7 @@ class JpaasSpider(ApiListingSpider):
     name = "jpaas"
     BODY_SELECTORS = ("#zoom", ".art_con", ".main-txt")
 
-    def channel_calls(self, response):
+    def channel_calls(self, response, ref):
         unit = pick_list_unit(jpaas_units(response.text), response.url)
         return [jpaas_call(response.url, unit, 1)] if unit else []
 

@@ -14,7 +14,7 @@ import json
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
-from crawler.spiders._apilist import ApiCall, ApiListingSpider, cdata_records, fragment_items
+from crawler.spiders._apilist import ApiCall, ApiListingSpider, ApiWalk, cdata_records, fragment_items  # noqa: F401
 
 PER_PAGE_TRIES = (50, 20, 10)
 ENDPOINT = "messageController/getMessage.do"
@@ -87,7 +87,7 @@ class TruecmsSpider(ApiListingSpider):
     name = "truecms"
     BODY_SELECTORS = (".con_text", "#zoom")
 
-    def channel_calls(self, response):
+    def channel_calls(self, response, ref):
         cfg = truecms_config(response.text, response.url)
         return [truecms_call(cfg)] if cfg else []
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
-from crawler.spiders._apilist import ApiCall, ApiListingSpider, fragment_items
+from crawler.spiders._apilist import ApiCall, ApiListingSpider, ApiWalk, fragment_items  # noqa: F401
 
 SEARCH_PATH = "/module/xxgk/search.jsp"
 _AREA = re.compile(r"tree\.jsp\?[^'\"<>\s]*?\barea=([\w-]+)")
@@ -86,20 +86,21 @@ class XxgkSpider(ApiListingSpider):
     name = "xxgk"
     BODY_SELECTORS = ("#zoom", ".art_con")
 
-    def channel_calls(self, response):
+    def channel_calls(self, response, ref):
         form = xxgk_form(response.text, response.url)
         return [xxgk_call(response.url, form, 1)] if form else []
 
-    def _column(self, response) -> str:
-        m = re.search(r"/col/col(\d+)/", urlsplit(response.meta["listing_url"]).path)
+    @staticmethod
+    def _column(listing_url: str) -> str:
+        m = re.search(r"/col/col(\d+)/", urlsplit(listing_url).path)
         return m.group(1) if m else ""
 
     def api_items(self, response):
         got = xxgk_answer(response.text, response.url)
         return None if got is None else got[0]
 
-    def keep_item(self, response, item):
-        return in_column(item["url"], self._column(response))
+    def keep_item(self, response, item, ref):
+        return in_column(item["url"], self._column(ref.listing_url))
 
     def api_next(self, response, call, items, walked):
         _, pages = xxgk_answer(response.text, response.url)

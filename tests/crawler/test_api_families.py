@@ -10,17 +10,22 @@ import scrapy
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.settings import Settings
 
-from crawler.spiders._apilist import ApiCall, cdata_records, fragment_items, reached_known
+from crawler.spiders._apilist import ApiCall, ApiWalk, cdata_records, fragment_items, reached_known
 from crawler.spiders.epoint import EpointSpider, epoint_next_call, epoint_site_info
 from crawler.spiders.jpaas import JpaasSpider, jpaas_answer, jpaas_next_call, jpaas_units, pick_list_unit
 from crawler.spiders.truecms import TruecmsSpider, smaller_page_call, truecms_call, truecms_next_call
 from crawler.spiders.xxgk import XxgkSpider, in_column, xxgk_form
-from tests.crawler.conftest import FIXTURES, HOST, make_spider, resp
+from tests.crawler.conftest import FIXTURES, HOST, make_spider, ref, resp
+from tests.crawler.conftest import call as run_cb
 from tests.crawler.test_families import details, listings, requests
 
 
-def api_resp(url: str, fixture: str, call: ApiCall, root: str, page: int = 1, **meta):
-    return resp(url, fixture, rcls=TextResponse, listing_url=root, page=page, api_call=call.to_state(), **meta)
+def api_resp(url: str, fixture: str | bytes, call: ApiCall, root: str, page: int = 1, **walk):
+    return resp(url, fixture, rcls=TextResponse, listing_url=root, page=page, family_state=ApiWalk(call=call, **walk))
+
+
+def walk_of(request) -> ApiWalk:
+    return ref(request).family_state
 
 
 def pending(sp, root):
@@ -42,7 +47,7 @@ def test_jpaas_units_pick_the_list_of_this_column():
 
 def test_jpaas_channel_page_to_build_unit_call(tmp_path):
     sp = make_spider(JpaasSpider, tmp_path, JP_COL)
-    reqs = requests(sp.parse_channel(resp(JP_COL, "jpaas/column.html", page=0)))
+    reqs = requests(run_cb(sp.parse_channel, resp(JP_COL, "jpaas/column.html", page=0)))
     [r] = reqs
     assert "paramJson=%7B%22pageNo%22%3A1%2C%22pageSize%22%3A20%7D" in r.url   # paging inside paramJson only
     assert "parseType=bulidstatic" in r.url and "cookiejar" not in r.meta
@@ -50,15 +55,15 @@ def test_jpaas_channel_page_to_build_unit_call(tmp_path):
 
 def test_jpaas_answer_pages_and_remembers_page_one(tmp_path):
     sp = make_spider(JpaasSpider, tmp_path, JP_COL)
-    [first] = requests(sp.parse_channel(resp(JP_COL, "jpaas/column.html", page=0)))
-    call = ApiCall.from_state(first.meta["api_call"])
-    reqs = requests(sp.parse_listing(api_resp(first.url, "jpaas/unit_page1.json", call, JP_COL)))
+    [first] = requests(run_cb(sp.parse_channel, resp(JP_COL, "jpaas/column.html", page=0)))
+    call = walk_of(first).call
+    reqs = requests(run_cb(sp.parse_listing, api_resp(first.url, "jpaas/unit_page1.json", call, JP_COL)))
     assert pending(sp, JP_COL) == {"api": call.to_state(), "top": [f"{HOST}/art/2025/1/20/art_1487002_59001.html",
                                                                    f"{HOST}/art/2025/1/8/art_1487002_58990.html"]}
     [nxt] = listings(reqs)
-    reqs = requests(sp.parse_listing(api_resp(nxt.url, "jpaas/unit_page2.json", ApiCall.from_state(nxt.meta["api_call"]),
+    reqs = requests(run_cb(sp.parse_listing, api_resp(nxt.url, "jpaas/unit_page2.json", walk_of(nxt).call,
                                               JP_COL, page=2)))
-    assert sp.health_for("t")["errors"] == []
+    assert sp.test_errors == []
 
 
 def test_jpaas_pure_paging_rules():
@@ -76,31 +81,31 @@ def test_jpaas_pure_paging_rules():
 
 def test_later_crawl_asks_the_remembered_call_and_stops_at_what_it_saw(tmp_path):
     sp = make_spider(JpaasSpider, tmp_path, JP_COL)
-    [first] = requests(sp.parse_channel(resp(JP_COL, "jpaas/column.html", page=0)))
+    [first] = requests(run_cb(sp.parse_channel, resp(JP_COL, "jpaas/column.html", page=0)))
     newest, older = f"{HOST}/art/2025/1/20/art_1487002_59001.html", f"{HOST}/art/2025/1/8/art_1487002_58990.html"
-    sp.state["t"].listings[JP_COL] = {"api": first.meta["api_call"], "top": [newest, older]}
+    sp.state["t"].listings[JP_COL] = {"api": walk_of(first).call.to_state(), "top": [newest, older]}
     [direct] = list(sp.start_listing(sp.portals["t"], JP_COL))
-    assert direct.url == first.url and direct.meta["direct"] and direct.meta["known_top"] == [newest, older]
+    assert direct.url == first.url and walk_of(direct).direct and walk_of(direct).known_top == (newest, older)
     assert direct.headers[b"Referer"] == JP_COL.encode()
     # nothing new: page 1 as seen -> no page 2 (the report page is known from the last crawl)
     sp.state["t"].details[newest] = {"done": True, "docs": []}
-    call = ApiCall.from_state(direct.meta["api_call"])
+    call = walk_of(direct).call
     r = api_resp(direct.url, "jpaas/unit_page1.json", call, JP_COL, known_top=[newest, older], direct=True)
-    assert requests(sp.parse_listing(r)) == []
+    assert requests(run_cb(sp.parse_listing, r)) == []
     assert pending(sp, JP_COL)["top"] == [newest, older]
     # one new item above one seen last time: that item, and no further page
     sp2 = make_spider(JpaasSpider, tmp_path / "b", JP_COL)
     r = api_resp(direct.url, "jpaas/unit_page1.json", call, JP_COL, known_top=[older], direct=True)
-    reqs = requests(sp2.parse_listing(r))
+    reqs = requests(run_cb(sp2.parse_listing, r))
     assert details(reqs) == [newest] and listings(reqs) == []
     # nothing on the page was seen before: the walk goes on
     sp3 = make_spider(JpaasSpider, tmp_path / "c", JP_COL)
     r = api_resp(direct.url, "jpaas/unit_page1.json", call, JP_COL, known_top=[f"{HOST}/art/old.html"], direct=True)
-    assert listings(requests(sp3.parse_listing(r)))
+    assert listings(requests(run_cb(sp3.parse_listing, r)))
     # a full crawl walks on
     sp2.full = True
     sp2._seen_in_walk.clear()
-    assert listings(requests(sp2.parse_listing(r)))
+    assert listings(requests(run_cb(sp2.parse_listing, r)))
 
 
 @pytest.mark.parametrize("urls,known,page,reached", [
@@ -119,21 +124,21 @@ def test_reached_known_treats_pinned_items_as_no_evidence(urls, known, page, rea
 def test_a_remembered_call_that_fails_goes_back_to_the_channel_page(tmp_path):
     sp = make_spider(JpaasSpider, tmp_path, JP_COL)
     call = ApiCall(f"{HOST}/api-gateway/jpaas-publish-server/front/page/build/unit?pageId=1")
-    req = sp.api_request(sp.portals["t"], call, root=JP_COL, page=1, known_top=["x"], direct=True)
+    req = sp.api_request(sp.portals["t"], call, root=JP_COL, page=1, walk=ApiWalk(known_top=("x",), direct=True))
     gone = HtmlResponse(url=call.url, status=404, body=b"<html>404</html>", request=req)
-    [again] = requests(sp.parse_listing(gone))
-    assert again.url == JP_COL and again.callback == sp.parse_channel and again.meta["known_top"] == ["x"]
+    [again] = requests(run_cb(sp.parse_listing, gone))
+    assert again.url == JP_COL and again.callback == sp.parse_channel and walk_of(again).known_top == ("x",)
     assert JP_COL not in sp.listing_failed
     # a channel page that names no endpoint is recorded, not guessed
-    assert requests(sp.parse_channel(resp(JP_COL, "hanweb/article.html", page=0))) == []
-    assert sp.health_for("t")["errors"][-1]["kind"] == "no-api-config" and JP_COL in sp.listing_failed
+    assert requests(run_cb(sp.parse_channel, resp(JP_COL, "hanweb/article.html", page=0))) == []
+    assert sp.test_errors[-1]["kind"] == "no-api-config" and JP_COL in sp.listing_failed
 
 
 def test_a_failed_page_keeps_what_the_last_crawl_saw(tmp_path):
     sp = make_spider(JpaasSpider, tmp_path, JP_COL)
     call = ApiCall(f"{HOST}/u?paramJson=%7B%22pageNo%22%3A2%2C%22pageSize%22%3A20%7D")
-    req = sp.api_request(sp.portals["t"], call, root=JP_COL, page=2)
-    assert list(sp.parse_listing(HtmlResponse(url=call.url, status=500, body=b"oops", request=req))) == []
+    req = sp.api_request(sp.portals["t"], call, root=JP_COL, page=2, walk=ApiWalk())
+    assert list(run_cb(sp.parse_listing, HtmlResponse(url=call.url, status=500, body=b"oops", request=req))) == []
     assert JP_COL in sp.listing_failed  # closed() then keeps the previous state for this listing
 
 
@@ -142,17 +147,17 @@ def test_session_cookie_portal_goes_through_the_channel_page(tmp_path):
     sp.portals["t"].overrides["cookies"] = True
     sp.state["t"].listings[JP_COL] = {"api": {"url": f"{HOST}/u"}, "top": ["x"]}
     [req] = list(sp.start_listing(sp.portals["t"], JP_COL))
-    assert req.url == JP_COL and req.meta["cookiejar"] == "t" and req.meta["known_top"] == ["x"]
-    [api] = requests(sp.parse_channel(resp(JP_COL, "jpaas/column.html", page=0)))
+    assert req.url == JP_COL and req.meta["cookiejar"] == "t" and walk_of(req).known_top == ("x",)
+    [api] = requests(run_cb(sp.parse_channel, resp(JP_COL, "jpaas/column.html", page=0)))
     assert api.meta["cookiejar"] == "t"
 
 
 def test_an_api_refusal_after_a_cookie_names_the_override(tmp_path):
     sp = make_spider(JpaasSpider, tmp_path, JP_COL)
     call = ApiCall(f"{HOST}/u")
-    req = sp.api_request(sp.portals["t"], call, root=JP_COL, page=1, channel_cookie=True)
-    list(sp.parse_listing(HtmlResponse(url=call.url, status=403, body=b"<html>forbidden</html>", request=req)))
-    assert "needs-cookies" in {e["kind"] for e in sp.health_for("t")["errors"]}
+    req = sp.api_request(sp.portals["t"], call, root=JP_COL, page=1, walk=ApiWalk(channel_cookie=True))
+    list(run_cb(sp.parse_listing, HtmlResponse(url=call.url, status=403, body=b"<html>forbidden</html>", request=req)))
+    assert "needs-cookies" in {e["kind"] for e in sp.test_errors}
 
 
 # --- Hanweb xxgk module ---------------------------------------------------------------------------
@@ -173,14 +178,14 @@ def test_xxgk_form_from_the_column_page():
 
 def test_xxgk_search_pages_take_only_this_columns_reports(tmp_path):
     sp = make_spider(XxgkSpider, tmp_path, XX_COL)
-    [first] = requests(sp.parse_channel(resp(XX_COL, "xxgk/column.html", page=0)))
+    [first] = requests(run_cb(sp.parse_channel, resp(XX_COL, "xxgk/column.html", page=0)))
     assert first.method == "POST" and b"currpage=1" in first.body
-    reqs = requests(sp.parse_listing(api_resp(first.url, "xxgk/search_page1.html", ApiCall.from_state(first.meta["api_call"]),
+    reqs = requests(run_cb(sp.parse_listing, api_resp(first.url, "xxgk/search_page1.html", walk_of(first).call,
                                               XX_COL)))
     # the 图解 article of another column is a report title, but not this column's: never fetched
     assert all("art_1229107_" not in u for u in details(reqs))
     [nxt] = listings(reqs)
-    reqs = requests(sp.parse_listing(api_resp(nxt.url, "xxgk/search_page2.html", ApiCall.from_state(nxt.meta["api_call"]),
+    reqs = requests(run_cb(sp.parse_listing, api_resp(nxt.url, "xxgk/search_page2.html", walk_of(nxt).call,
                                               XX_COL, page=2)))
     assert pending(sp, XX_COL)["top"][0] == f"{HOST}/art/2025/2/10/art_1229107_70031.html"  # every column's items
 
@@ -202,11 +207,11 @@ EP_LIST = f"{HOST}/dynamic/zwgk/govInfoPub.html?categorynum=004001&deptcode=001"
 
 def test_epoint_list_page_script_and_site_info_to_the_json_call(tmp_path):
     sp = make_spider(EpointSpider, tmp_path, EP_LIST)
-    [js] = requests(sp.parse_channel(resp(EP_LIST, "epoint/govInfoPub.html", page=0)))
+    [js] = requests(run_cb(sp.parse_channel, resp(EP_LIST, "epoint/govInfoPub.html", page=0)))
     assert js.url == f"{HOST}/shengbenji/js/webBuilderCommon.js" and js.callback == sp.parse_site_info
     body = (FIXTURES / "epoint/webBuilderCommon.js").read_bytes()
     r = Response(url=js.url, body=body, headers={"Content-Type": "application/octet-stream"}, request=js)
-    reqs = requests(sp.parse_site_info(r))
+    reqs = requests(run_cb(sp.parse_site_info, r))
     [call] = reqs
     assert json.loads(call.body) == {"deptcode": "001", "categorynum": "004001",
                                      "siteGuid": "7eb5f7f1-9041-43ad-8e13-8fcb82ea831a", "pageIndex": 0, "pageSize": 50}
@@ -218,11 +223,11 @@ def test_epoint_answer_realtitle_dates_and_paging(tmp_path):
     sp = make_spider(EpointSpider, tmp_path, EP_LIST)
     call = ApiCall(f"{HOST}/EWB-FRONT/rest/lightfrontaction/getgovinfolist", method="POST",
                    json_body='{"deptcode":"001","categorynum":"004001","siteGuid":"g","pageIndex":0,"pageSize":50}')
-    reqs = requests(sp.parse_listing(api_resp(call.url, "epoint/getgovinfolist_page0.json", call, EP_LIST)))
+    reqs = requests(run_cb(sp.parse_listing, api_resp(call.url, "epoint/getgovinfolist_page0.json", call, EP_LIST)))
     by = {r.url: r for r in reqs}
     r = by[f"{HOST}/xxgk/004001/20250121/3f2c8e0a-1b2c-4d5e-8f90-a1b2c3d4e5f6.html"]
-    assert r.meta["listing_title"] == "样例市2024年政府信息公开工作年度报告" and r.meta["listing_date"] == "2025-01-21"
-    assert by[f"{HOST}/xxgk/004001/20240126/9e8d7c6b-5a49-3827-1605-f4e3d2c1b0a9.html"].meta["listing_date"] == "2024-01-26"
+    assert ref(r).title == "样例市2024年政府信息公开工作年度报告" and ref(r).date == "2025-01-21"
+    assert ref(by[f"{HOST}/xxgk/004001/20240126/9e8d7c6b-5a49-3827-1605-f4e3d2c1b0a9.html"]).date == "2024-01-26"
     # a short page is not the end (servers cap pageSize); an empty one, or the total, is
     nxt = epoint_next_call(call, 10, None, 10)
     assert json.loads(nxt.json_body)["pageIndex"] == 1 and nxt.method == "POST"
@@ -244,10 +249,10 @@ def test_a_server_repeating_page_one_ends_the_walk(tmp_path):
     body = json.loads((FIXTURES / "epoint/getgovinfolist_page0.json").read_text(encoding="utf-8"))
     body["custom"]["data"] = body["custom"]["data"][:2]
     del body["custom"]["total"]
-    mk = lambda page, c: TextResponse(url=c.url, body=json.dumps(body).encode(), encoding="utf-8", request=scrapy.Request(
-        c.url, meta={"portal": "t", "role": "listing", "listing_url": EP_LIST, "page": page, "api_call": c.to_state()}))
-    [d, nxt] = requests(sp.parse_listing(mk(1, call)))
-    assert requests(sp.parse_listing(mk(2, ApiCall.from_state(nxt.meta["api_call"])))) == []
+    data = json.dumps(body).encode()
+    [d, nxt] = requests(run_cb(sp.parse_listing, api_resp(call.url, data, call, EP_LIST)))
+    again = api_resp(nxt.url, data, walk_of(nxt).call, EP_LIST, page=2, walked=walk_of(nxt).walked)
+    assert requests(run_cb(sp.parse_listing, again)) == []
 
 
 # --- truecms --------------------------------------------------------------------------------------
@@ -257,18 +262,18 @@ TC_COL = f"{HOST}/rgsrmzf/ndbg/index.html"
 
 def test_truecms_channel_jsonp_and_perpage_fallback(tmp_path):
     sp = make_spider(TruecmsSpider, tmp_path, TC_COL)
-    [first] = requests(sp.parse_channel(resp(TC_COL, "truecms/column.html", page=0)))
+    [first] = requests(run_cb(sp.parse_channel, resp(TC_COL, "truecms/column.html", page=0)))
     assert first.headers[b"Referer"] == TC_COL.encode()   # 如皋 answers 404 without it
     # perpage 50 answered 404: the same page again with 20, then 10, then the 404 is recorded
-    call = ApiCall.from_state(first.meta["api_call"])
+    call = walk_of(first).call
     r = HtmlResponse(url=first.url, status=404, body=b"<html>404</html>", request=first)
-    [again] = requests(sp.parse_listing(r))
-    assert "perpage=20" in again.url and "endrecord=20" in again.url and sp.health_for("t")["errors"] == []
-    assert "perpage=10" in smaller_page_call(ApiCall.from_state(again.meta["api_call"])).url
+    [again] = requests(run_cb(sp.parse_listing, r))
+    assert "perpage=20" in again.url and "endrecord=20" in again.url and sp.test_errors == []
+    assert "perpage=10" in smaller_page_call(walk_of(again).call).url
     assert smaller_page_call(truecms_call({"proxy": f"{HOST}/p", "column": "1"}, per=10)) is None
     assert smaller_page_call(truecms_call({"proxy": f"{HOST}/p", "column": "1"}, start=21, per=20)) is None
-    reqs = requests(sp.parse_listing(api_resp(again.url, "truecms/getMessage_1.jsonp",
-                                              ApiCall.from_state(again.meta["api_call"]), TC_COL)))
+    reqs = requests(run_cb(sp.parse_listing, api_resp(again.url, "truecms/getMessage_1.jsonp",
+                                              walk_of(again).call, TC_COL)))
     assert pending(sp, TC_COL)["api"]["url"] == again.url    # the call that worked is remembered
     del call
 
@@ -344,17 +349,15 @@ def test_user_agent_names_the_contact_and_real_hosts_need_one(monkeypatch):
 
 
 def test_a_refused_request_is_recorded_as_no_contact(tmp_path):
-    from scrapy.exceptions import IgnoreRequest
     from twisted.python.failure import Failure
+
+    from crawler.middlewares import NoContact
     sp = make_spider(JpaasSpider, tmp_path, JP_COL)
-    req = sp.channel_request(sp.portals["t"], JP_COL)
-    try:
-        raise IgnoreRequest("no contact: set NIANBAO_CONTACT before crawling www.example.gov.cn")
-    except IgnoreRequest:
-        f = Failure()
+    req = sp.channel_request(sp.portals["t"], JP_COL, ApiWalk())
+    f = Failure(NoContact("no contact: set NIANBAO_CONTACT before crawling www.example.gov.cn"))
     f.request = req
     sp.on_error(f)
-    assert sp.health_for("t")["errors"][-1]["kind"] == "no-contact"
+    assert sp.test_errors[-1]["kind"] == "no-contact" and JP_COL in sp.listing_failed
 
 
 def test_registry_accepts_the_cookies_override(tmp_path):
