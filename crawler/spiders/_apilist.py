@@ -10,6 +10,7 @@ config, a form), and the endpoint pages the list (JSON, JSONP, an HTML fragment)
   that holds an item seen last time (``reached_known``: pinned 置顶 items that stay on top do not
   count), so a night with nothing new costs one request and downloads nothing; a remembered call
   that fails (gone, refused, not an API answer) falls back to the channel page once;
+* a channel page that names no endpoint is read as a static listing (base ``parse_listing``);
 * portals with a session cookie (``overrides: {cookies: true}``, or a family's
   ``session_cookies``) always go through the channel page, which sets the cookie the API wants
   (two requests on a night with nothing new).
@@ -187,8 +188,14 @@ class ApiListingSpider(ReportSpider):
         response = self._decoded(response)
         calls = self.channel_calls(response, ref)
         if not calls:
-            self.listing_failed.add(ref.listing_url)
-            self.record_error(pid, response.url, "no-api-config", f"{self.name} channel page names no list endpoint")
+            # no endpoint named: read it as a static listing (some columns of these sites are static);
+            # nothing found there either -> recorded, not guessed
+            static = list(super().parse_listing(response, replace(ref, page=1, family_state=None)))
+            if not any(isinstance(r, scrapy.Request) for r in static):
+                self.listing_failed.add(ref.listing_url)
+                self.record_error(pid, response.url, "no-api-config",
+                                  f"{self.name} channel page names no list endpoint and links no report")
+            yield from static
             return
         walk = replace(self._walk(ref), channel_cookie=bool(response.headers.getlist("Set-Cookie")))
         for c in calls:

@@ -129,9 +129,18 @@ def test_a_remembered_call_that_fails_goes_back_to_the_channel_page(tmp_path):
     [again] = requests(run_cb(sp.parse_listing, gone))
     assert again.url == JP_COL and again.callback == sp.parse_channel and walk_of(again).known_top == ("x",)
     assert JP_COL not in sp.listing_failed
-    # a channel page that names no endpoint is recorded, not guessed
+    # a channel page that names no endpoint and links no report is recorded, not guessed
     assert requests(run_cb(sp.parse_channel, resp(JP_COL, "hanweb/article.html", page=0))) == []
     assert sp.test_errors[-1]["kind"] == "no-api-config" and JP_COL in sp.listing_failed
+
+
+def test_a_static_column_of_an_api_family_is_read_as_a_static_listing(tmp_path):
+    url = f"{HOST}/zwgk/zfxxgknb/index_3.html"
+    sp = make_spider(JpaasSpider, tmp_path, url)
+    reqs = requests(run_cb(sp.parse_channel, resp(url, "trs/index_3.html", page=0)))
+    assert details(reqs) == [f"{HOST}/zwgk/zfxxgknb/202301/t20230130_1800001.html",
+                             f"{HOST}/zwgk/zfxxgknb/202401/t20240129_1926722.html"]
+    assert sp.test_errors == [] and url not in sp.listing_failed
 
 
 def test_a_failed_page_keeps_what_the_last_crawl_saw(tmp_path):
