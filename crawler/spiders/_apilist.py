@@ -101,8 +101,8 @@ def reached_known(urls: list[str], known_top: list[str], page: int) -> bool:
     if page == 1:
         while skip < min(len(urls), len(known_top)) and urls[skip] == known_top[skip]:
             skip += 1
-        if skip == len(urls):
-            return True  # page 1 exactly as (the start of) what was seen: nothing new
+        if skip == len(urls) or skip >= TOP_KEPT:
+            return True  # page 1 starts exactly as what was seen (all of it, or all that was kept): nothing new
     return any(u in known for u in urls[skip:])
 
 

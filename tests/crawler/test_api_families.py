@@ -10,7 +10,7 @@ import scrapy
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.settings import Settings
 
-from crawler.spiders._apilist import ApiCall, ApiWalk, cdata_records, fragment_items, reached_known
+from crawler.spiders._apilist import TOP_KEPT, ApiCall, ApiWalk, cdata_records, fragment_items, reached_known
 from crawler.spiders.epoint import EpointSpider, epoint_next_call, epoint_site_info
 from crawler.spiders.jpaas import JpaasSpider, jpaas_answer, jpaas_next_call, jpaas_units, pick_list_unit
 from crawler.spiders.truecms import TruecmsSpider, smaller_page_call, truecms_call, truecms_next_call
@@ -116,6 +116,7 @@ def test_later_crawl_asks_the_remembered_call_and_stops_at_what_it_saw(tmp_path)
     (["n1", "n2"], ["a"], 1, False),
     (["x", "a"], ["a"], 2, True),                       # page 2 reaches a seen item
     ([], ["a"], 1, True),
+    ([f"u{i}" for i in range(80)], [f"u{i}" for i in range(TOP_KEPT)], 1, True),   # a long page, as kept
 ])
 def test_reached_known_treats_pinned_items_as_no_evidence(urls, known, page, reached):
     assert reached_known(urls, known, page) is reached
