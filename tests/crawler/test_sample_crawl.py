@@ -147,3 +147,25 @@ def test_a_crawl_that_times_out_still_reports_every_portal(tmp_path):
     assert set(h) == {"sample-trs-xingtai", "sample-gd"}
     assert all(x["errors"][0]["kind"] == "crawler-failed" for x in h.values())
     assert (run / "manifest.jsonl").exists()
+
+
+def test_an_api_item_published_between_nights_costs_one_list_request(site, tmp_path):
+    """JPaaS: a report that appears on top of page 1 after the first night is found by the one
+    remembered API request, then fetched (its page and attachment); nothing else is asked."""
+    api_path = "/api-gateway/jpaas-publish-server/front/page/build/unit"
+    unit = site.server.routes["jpaas"][api_path]["lists"]["2945|1487002"]
+    items = list(unit["items"])
+    report = next(i for i in items if "2024年政府信息公开工作年度报告" in i)
+    try:
+        unit["items"] = [i for i in items if i is not report]   # not published yet
+        crawl(["sample-jpaas"], None, False, "before", tmp_path, registry_path=site.registry_path, base_url=site.base_url)
+        unit["items"] = items                                       # published: on top of page 1 again
+        site.server.clear_log()
+        run = crawl(["sample-jpaas"], None, False, "after", tmp_path, registry_path=site.registry_path,
+                    base_url=site.base_url)
+        log = [p for _, p, _, _ in site.server.log if p != "/robots.txt"]
+    finally:
+        unit["items"] = items
+    [doc] = read_jsonl(run / "manifest.jsonl")
+    assert doc["status"] == "new" and doc["year_hint"] == 2024 and doc["role"] == "attachment"
+    assert sum(p.startswith(api_path) for p in log) == 1 and len(log) == 3, log   # list page, report page, file
