@@ -276,6 +276,7 @@ class ApiListingSpider(ReportSpider):
 
     @property
     def _seen_in_walk(self) -> dict:
+        """Listing root -> item URLs seen in this crawl's walk (a page repeating them ends it)."""
         if not hasattr(self, "_walked_urls"):
             self._walked_urls = {}
         return self._walked_urls
