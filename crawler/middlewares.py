@@ -1,4 +1,5 @@
-"""Downloader middlewares: per-portal host guard, per-portal counters, retries with backoff.
+"""Downloader middlewares: per-portal host guard, per-portal counters, retries with backoff,
+per-portal cookie jars (only where a portal needs them), the User-Agent with the crawl's contact.
 
 None of them touches the spider: the guard reads the registry itself (the same file and base URL
 the spider reads, from the settings) and hears of blocked portals by the ``portal_blocked``
@@ -9,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
+import os
 from urllib.parse import urljoin, urlsplit
 
+from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.response import response_status_message
@@ -182,4 +186,67 @@ class BackoffRetryMiddleware(RetryMiddleware):
             if new is not None:
                 await self._wait(new)
                 return new
+        return None
+
+
+class PortalCookiesMiddleware(CookiesMiddleware):
+    """Scrapy's cookie handling, only for requests that carry ``meta["cookiejar"]`` (one jar per
+    portal: the base spider sets it for portals with ``overrides: {cookies: true}``). Every other
+    request neither sends nor keeps cookies, whatever ``COOKIES_ENABLED`` says (it stays False)."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        o = cls(crawler.settings.getbool("COOKIES_DEBUG"))
+        o.crawler = crawler
+        return o
+
+    def process_request(self, request, spider=None):
+        if "cookiejar" not in request.meta:
+            return None
+        return super().process_request(request)
+
+    def process_response(self, request, response, spider=None):
+        if "cookiejar" not in request.meta:
+            return response
+        return super().process_response(request, response)
+
+
+def crawl_contact(settings) -> str:
+    """Who runs the crawl (URL or e-mail): setting ``NIANBAO_CONTACT``, else ``$NIANBAO_CONTACT``."""
+    return str(settings.get("NIANBAO_CONTACT") or os.environ.get("NIANBAO_CONTACT") or "").strip()
+
+
+def user_agent(template: str, contact: str) -> str:
+    return template.replace("{contact}", contact or "no contact configured; offline sample crawl")
+
+
+class NoContact(PortalRefusal):
+    kind = "no-contact"
+
+
+class ContactUserAgentMiddleware:
+    """The User-Agent names whoever runs the crawl (``NIANBAO_CONTACT``, put into ``USER_AGENT``'s
+    ``{contact}``). Without a contact only loopback/private hosts (the offline sample site, tests)
+    are fetched: a request to any other host is refused (``NoContact``, kind ``no-contact``), and
+    a loud error is logged once."""
+
+    def __init__(self, contact: str, user_agent_template: str):
+        self.contact = contact
+        self.user_agent = user_agent(user_agent_template, contact)
+        self.warned = False
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawl_contact(crawler.settings), crawler.settings.get("USER_AGENT") or "nianbao")
+
+    def process_request(self, request, spider=None):
+        if not self.contact and not is_private_host(request.url):
+            if not self.warned:
+                self.warned = True
+                logging.getLogger(__name__).error(
+                    "REFUSING to crawl real portals without a contact: set NIANBAO_CONTACT (the URL or e-mail of "
+                    "whoever runs this crawl, e.g. export NIANBAO_CONTACT=mailto:you@example.org); it goes into "
+                    "the User-Agent so that site operators can reach you")
+            raise NoContact(f"no contact: set NIANBAO_CONTACT before crawling {host_of(request.url)}")
+        request.headers.setdefault(b"User-Agent", self.user_agent)
         return None

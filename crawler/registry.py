@@ -14,7 +14,9 @@ origin, e.g. ``http://127.0.0.1:8123``) and ``{host}`` (``127.0.0.1:8123``); ``b
 Entry fields: ``id, name, region_code (GB/T 2260, 6 digits), level, parent, family,
 listing_urls, overrides`` where overrides may hold ``delay`` (seconds between requests),
 ``robots`` (false: ignore robots.txt), ``encoding`` (force a page encoding), ``attachment_hosts``
-(extra hosts attachments may come from), ``allow_private`` (may fetch loopback/private
+(extra hosts attachments may come from), ``cookies`` (true: keep the cookies this portal's
+pages set and send them back, for list APIs that want the channel page's session; false: off even
+where the family turns them on), ``allow_private`` (may fetch loopback/private
 addresses; only the sample registry sets it), ``years_param`` (listing URLs contain ``{year}``).
 """
 from __future__ import annotations
@@ -35,7 +37,7 @@ SAMPLE_REGISTRY = HERE / "sample_portals.yaml"
 
 FAMILIES = family_names()   # one module per family in crawler/spiders/ (Scrapy is not imported)
 LEVELS = ("province", "city", "county", "township", "department")
-OVERRIDE_KEYS = {"delay", "robots", "encoding", "attachment_hosts", "allow_private", "note"}
+OVERRIDE_KEYS = {"delay", "robots", "encoding", "attachment_hosts", "allow_private", "note", "cookies"}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _REGION = re.compile(r"^\d{6}$")
 

@@ -4,11 +4,15 @@ BOT_NAME = "nianbao"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-USER_AGENT = "nianbao/0.1 (+https://github.com/nianbao/nianbao; archive of 政府信息公开工作年度报告)"
+# {contact} = NIANBAO_CONTACT (setting or environment): the URL or e-mail of whoever runs the crawl.
+# Without it crawler.middlewares.ContactUserAgentMiddleware fetches loopback hosts only (sample site).
+USER_AGENT = "nianbao/0.1 (+{contact}; archive of 政府信息公开工作年度报告)"
 ROBOTSTXT_OBEY = True              # a portal override `robots: false` turns it off for that portal
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False     # Scrapy 2.19 starts an HTTP control server by default
-COOKIES_ENABLED = False            # we never play anti-bot cookie games
+COOKIES_ENABLED = False            # we never play anti-bot cookie games; a portal whose list API wants
+                                   # its channel page's session sets `overrides: {cookies: true}`
+                                   # (crawler.middlewares.PortalCookiesMiddleware, one jar per portal)
 
 # Politeness: per-domain concurrency 1-2, AutoThrottle on top of a base delay.
 CONCURRENT_REQUESTS = 16
@@ -43,6 +47,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.PortalGuardMiddleware": 50,
     "crawler.middlewares.RedirectLoopMiddleware": 650,  # before RedirectMiddleware (600) sees a 3xx
     "crawler.middlewares.PortalStatsMiddleware": 950,   # counts every attempt and its bytes
+    "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
+    "crawler.middlewares.ContactUserAgentMiddleware": 60,   # before robots.txt is fetched from any host
+    "crawler.middlewares.PortalCookiesMiddleware": 700,     # where Scrapy's CookiesMiddleware sits
 }
 # Spiders set no allowed_domains: PortalGuardMiddleware checks hosts per portal instead.
 
@@ -62,8 +69,10 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 
 # nianbao's own settings (pass with -s): NIANBAO_DATA (data folder), NIANBAO_RUN_ID,
-# NIANBAO_REGISTRY (registry file), NIANBAO_SAMPLE_BASE (origin substituted for {base}).
+# NIANBAO_REGISTRY (registry file), NIANBAO_SAMPLE_BASE (origin substituted for {base}),
+# NIANBAO_CONTACT (who runs the crawl; default $NIANBAO_CONTACT; required for real portals).
 NIANBAO_DATA = None
 NIANBAO_RUN_ID = None
 NIANBAO_REGISTRY = None
 NIANBAO_SAMPLE_BASE = None
+NIANBAO_CONTACT = None

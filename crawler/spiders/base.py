@@ -8,7 +8,7 @@ Knows no family: each family's module (``crawler/spiders/<family>.py``) declares
 ``BODY_SELECTORS`` and overrides the hooks ``start_listing``, ``listing_items``, ``next_pages``,
 ``readable``, ``is_stub_listing``. Per-request state travels in ``cb_kwargs={"ref": Ref}``;
 ``meta`` holds only what middlewares read (``portal``, ``handle_httpstatus_list``,
-``dont_obey_robotstxt``).
+``dont_obey_robotstxt``, ``cookiejar``).
 """
 from __future__ import annotations
 
@@ -75,6 +75,7 @@ class ReportSpider(scrapy.Spider):
     custom_settings: dict = {}
     BODY_SELECTORS: tuple[str, ...] = ()   # CSS of the containers holding a report page's body
     accepts_any_family = False             # True: takes portals of every family (generic)
+    session_cookies = False                # True: a cookie jar per portal for the whole family
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -186,7 +187,14 @@ class ReportSpider(scrapy.Spider):
         meta = {"portal": portal.id, "handle_httpstatus_list": HANDLED}
         if not portal.obey_robots:
             meta["dont_obey_robotstxt"] = True
+        if self.uses_cookies(portal):
+            meta["cookiejar"] = portal.id  # crawler.middlewares.PortalCookiesMiddleware: one jar per portal
         return meta
+
+    def uses_cookies(self, portal) -> bool:
+        """Whether this portal's requests keep and send cookies: its ``overrides.cookies``, else
+        the family's ``session_cookies`` (False: cookies stay off, crawler/settings.py)."""
+        return portal.overrides.get("cookies", self.session_cookies) is True
 
     def request(self, portal, url: str, callback, ref: Ref, cls=scrapy.Request, **kw) -> scrapy.Request:
         """A request of ``portal`` (its meta for the middlewares, ``ref`` for the callback)."""

@@ -54,7 +54,9 @@ def all_examples():
 def describe_request(r: scrapy.Request) -> dict:
     ref = r.cb_kwargs["ref"]
     out = {"url": r.url, "method": r.method, "callback": r.callback.__name__}
-    if r.method == "POST":
+    if r.method == "POST" and r.body.lstrip().startswith(b"{"):  # a JSON body (Epoint)
+        out["json"] = json.loads(r.body)
+    elif r.method == "POST":
         out["form"] = dict(sorted(x.split("=", 1) for x in r.body.decode().split("&") if x))
     for name in ("title", "date", "year", "link_text"):
         if getattr(ref, name) not in (None, ""):

@@ -72,7 +72,9 @@ def test_real_registry_is_valid_and_large():
         host = p.listing_urls[0].split("/")[2].split(":")[0]
         assert host.endswith(".gov.cn") or re.fullmatch(r"[\d.]+", host) or host == "shanghai.gov.cn", p.id
     fams = {p.family for p in portals}
-    assert fams == set(FAMILIES)
+    # the spec names no annual-report column URL of these API families yet (cms-families-more.md §3c, §6a, §6b)
+    without_real_portal = {"xxgk", "epoint", "truecms"}
+    assert fams == set(FAMILIES) - without_real_portal
 
 
 def test_registry_env_var(monkeypatch):

@@ -14,6 +14,9 @@ from crawler.store import Store
 from extract.sniff import sniff
 from tests.crawler.conftest import read_jsonl
 
+# sample portals of the API-listed families -> requests on a night with nothing new
+API_PORTALS = {"sample-jpaas": 1, "sample-jpaas-session": 2, "sample-xxgk": 1, "sample-epoint": 1, "sample-truecms": 1}
+
 
 @pytest.fixture(scope="module")
 def nights(site, tmp_path_factory):
@@ -101,16 +104,32 @@ def test_second_night_costs_about_one_request_per_listing_and_downloads_nothing(
     second = nights["second"]
     assert second["manifest"] == []
     assert sum(x["new_documents"] for x in second["health"].values()) == 0
-    assert sum(x["bytes"] for x in second["health"].values()) < 6000
+    # static listings answer 304; an API family's first page is a (small) 200 answer
+    assert sum(x["bytes"] for pid, x in second["health"].items() if pid not in API_PORTALS) < 6000
+    assert all(second["health"][pid]["bytes"] < 3000 for pid in API_PORTALS)
     listings = sum(len(p.listing_urls) for p in site.portals() if "{year}" not in p.listing_urls[0])
     annual = 4  # xxgkAnnualReport.jsp: the years without a report are asked again (2022 is done)
     retried = 3  # failed report pages are retried (404, the fake PDF page and its attachment)
+    sessions = sum(1 for p in site.portals() if p.overrides.get("cookies"))  # channel page first, for its cookie
     paths = [p for _, p, _, _ in second["log"] if p != "/robots.txt"]
-    assert len(paths) <= listings + annual + retried, paths
+    assert len(paths) <= listings + annual + retried + sessions, paths
     statuses = Counter(s for _, p, s, _ in second["log"] if p != "/robots.txt")
     assert statuses[304] >= 6
     first_req = sum(x["requests"] for x in nights["first"]["health"].values())
     assert sum(x["requests"] for x in second["health"].values()) < first_req / 2.5
+
+
+def test_api_families_second_night_one_request_for_the_first_page(site, nights):
+    """JPaaS, xxgk, Epoint, truecms: the remembered first API page only (the session portal also
+    asks its channel page for the cookie), stopping at the newest item already known."""
+    h = nights["second"]["health"]
+    for pid, expected in API_PORTALS.items():
+        assert h[pid]["requests"] == expected and h[pid]["errors"] == [], (pid, h[pid])
+        assert nights["first"]["health"][pid]["errors"] == [], pid
+    log = [p for _, p, _, _ in nights["second"]["log"]]
+    assert not any("/art/" in p or "/content/" in p or "/xxgk/004001/" in p for p in log), log
+    # the API families stayed on the portal's list: the 图解 article of another column never fetched
+    assert not any("art_1229107_" in p for _, p, _, _ in nights["first"]["log"])
 
 
 def test_full_recrawl_refetches_and_marks_everything_known(site, nights):
@@ -128,3 +147,25 @@ def test_a_crawl_that_times_out_still_reports_every_portal(tmp_path):
     assert set(h) == {"sample-trs-xingtai", "sample-gd"}
     assert all(x["errors"][0]["kind"] == "crawler-failed" for x in h.values())
     assert (run / "manifest.jsonl").exists()
+
+
+def test_an_api_item_published_between_nights_costs_one_list_request(site, tmp_path):
+    """JPaaS: a report that appears on top of page 1 after the first night is found by the one
+    remembered API request, then fetched (its page and attachment); nothing else is asked."""
+    api_path = "/api-gateway/jpaas-publish-server/front/page/build/unit"
+    unit = site.server.routes["jpaas"][api_path]["lists"]["2945|1487002"]
+    items = list(unit["items"])
+    report = next(i for i in items if "2024年政府信息公开工作年度报告" in i)
+    try:
+        unit["items"] = [i for i in items if i is not report]   # not published yet
+        crawl(["sample-jpaas"], None, False, "before", tmp_path, registry_path=site.registry_path, base_url=site.base_url)
+        unit["items"] = items                                       # published: on top of page 1 again
+        site.server.clear_log()
+        run = crawl(["sample-jpaas"], None, False, "after", tmp_path, registry_path=site.registry_path,
+                    base_url=site.base_url)
+        log = [p for _, p, _, _ in site.server.log if p != "/robots.txt"]
+    finally:
+        unit["items"] = items
+    [doc] = read_jsonl(run / "manifest.jsonl")
+    assert doc["status"] == "new" and doc["year_hint"] == 2024 and doc["role"] == "attachment"
+    assert sum(p.startswith(api_path) for p in log) == 1 and len(log) == 3, log   # list page, report page, file

@@ -37,7 +37,7 @@ TYPES = {"html": "text/html; charset=utf-8", "htm": "text/html; charset=utf-8", 
          "pdf": "application/pdf", "txt": "text/plain; charset=utf-8",
          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
          "doc": "application/msword", "xml": "text/xml; charset=utf-8",
-         "json": "application/json; charset=utf-8"}
+         "json": "application/json; charset=utf-8", "js": "application/javascript; charset=utf-8"}
 
 
 class SampleServer:
@@ -80,7 +80,13 @@ class SampleServer:
         parts = urlsplit(raw_path)
         path = unquote(parts.path)
         q = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        if method == "POST":
+        if method == "POST" and "json" in (headers.get("Content-Type") or ""):  # a JSON body's keys (Epoint)
+            try:
+                data = json.loads(body.decode("utf-8"))
+            except ValueError:
+                data = None
+            q.update(data if isinstance(data, dict) else {})
+        elif method == "POST":
             q.update({k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()})
         for prefix, kind in self.routes["challenges"].items():
             if path.startswith(prefix):
