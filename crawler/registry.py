@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_REGISTRY = HERE / "portals.yaml"
 SAMPLE_REGISTRY = HERE / "sample_portals.yaml"
 
-FAMILIES = ("trs", "hanweb", "gdsite", "gkmlpt", "snowflake", "generic")
+FAMILIES = ("trs", "hanweb", "gdsite", "gkmlpt", "snowflake", "generic", "fujian", "ucap", "vsb")
 LEVELS = ("province", "city", "county", "township", "department")
 OVERRIDE_KEYS = {"delay", "robots", "encoding", "attachment_hosts", "allow_private", "note"}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")

@@ -152,7 +152,13 @@ class Site:
             elif p.get("annual_view"):
                 self.annual(p, pid, entry)
             else:
-                getattr(self, "portal_" + p["family"].replace("-", "_"))(p, pid, path)
+                from crawler.sample_site.more_families import WRITERS
+
+                writer = WRITERS.get(p["family"])
+                if writer:
+                    writer(self, p, pid, path)
+                else:
+                    getattr(self, "portal_" + p["family"].replace("-", "_"))(p, pid, path)
                 if p["family"] == "trs" and p.get("ext", "html") != "html":
                     entry["listing_urls"] = ["{base}" + path + f"index.{p['ext']}"]  # .shtml columns
             self.registry.append(entry)
@@ -466,6 +472,7 @@ def site_key(replicas: int = 1) -> str:
     h = hashlib.sha256()
     h.update(SITE_FILE.read_bytes())
     h.update(Path(__file__).read_bytes())
+    h.update((HERE / "more_families.py").read_bytes())
     h.update(f"{GENERATOR_VERSION}|{replicas}".encode())
     for f in sorted((HERE.parent.parent / "nianbao" / "render").glob("*.py")):
         h.update(f.read_bytes())

@@ -16,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from crawler.sample_site import more_families
+
 LAST_MODIFIED = email.utils.formatdate(1737360000, usegmt=True)  # 2025-01-20
 RUISHU_412 = (b'<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
               b'<meta content="' + b"k" * 96 + b'" r="m"><script type="text/javascript" r="m">$_ts=window[\'$_ts\'];'
@@ -111,6 +113,9 @@ class SampleServer:
             if q.get("sid") != self.routes["gkmlpt"][path]:
                 return 200, {"Content-Type": "application/json; charset=utf-8"}, b'{"articles": [], "total": 0}'
             return self.static(f"{path}.{max(1, int(q.get('page') or 1))}.json", headers)
+        hit = more_families.answer(self.routes, method, path, q, headers, self.static, self.base_url)
+        if hit is not None:  # fujian search APIs, VSB download.jsp
+            return hit
         if path in self.routes["fake"]:
             return 200, {"Content-Type": "text/html; charset=utf-8"}, FAKE_PDF
         if path in self.routes["slow"]:

@@ -1,0 +1,102 @@
+"""开普云 Ucap CMS (Jiangsu 宿迁 counties, Suzhou, Shenzhen, csrc …). See
+../shared/spec/cms-families-more.md §2.
+
+Columns are static ``…/<col>/xxgk_list.shtml`` (also ``nav_list``/``bmzx_list``/``list``), then
+``xxgk_list_2.shtml``, ``xxgk_list_3.shtml`` … with items in ``ul.listContent > li`` (``a`` + date
+``span``); the list has no page count: a page without items or an HTTP 404 ends it. Articles are
+``…/<col>/YYYYMM/<32 hex>.shtml`` with the body in ``<ucapcontent>`` (or ``#UCAP-CONTENT``) and
+``meta ArticleTitle/PubDate``. Real lists drift into other departments' directories, so only
+links under the column's own path are kept.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from crawler import parsing
+from crawler.antibot import detect_block
+from crawler.spiders.base import ReportSpider
+
+# --- pure --------------------------------------------------------------------------------------------
+
+_PAGE = re.compile(r"^(?P<stem>[^/]*?)(?:_(?P<n>\d+))?\.(?P<ext>s?html?)$")
+ARTICLE = re.compile(r"/\d{6}/[0-9a-f]{32}\.s?html?$", re.I)
+LIST_ITEMS = "ul.listContent li a[href]"
+
+
+def page_number(url: str) -> int:
+    """1 for ``xxgk_list.shtml`` (or a directory), n for ``xxgk_list_n.shtml``."""
+    name = urlsplit(url).path.rsplit("/", 1)[-1]
+    m = _PAGE.match(name)
+    return int(m.group("n")) if m and m.group("n") else 1
+
+
+def page_url(url: str, n: int) -> str | None:
+    """Page ``n`` of the list ``url`` belongs to (None for a directory URL: no known file name)."""
+    parts = urlsplit(url)
+    head, _, name = parts.path.rpartition("/")
+    m = _PAGE.match(name)
+    if not m:
+        return None
+    new = f"{m.group('stem')}.{m.group('ext')}" if n <= 1 else f"{m.group('stem')}_{n}.{m.group('ext')}"
+    return parts._replace(path=f"{head}/{new}", query="", fragment="").geturl()
+
+
+def column_prefix(listing_url: str) -> str:
+    """``scheme://host/dir/`` of a column's entry URL: the part its own documents live under."""
+    parts = urlsplit(listing_url)
+    path = parts.path if parts.path.endswith("/") else parts.path.rsplit("/", 1)[0] + "/"
+    return f"{parts.scheme}://{parts.netloc.lower()}{path}"
+
+
+def in_column(url: str, prefix: str) -> bool:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.lower()}{parts.path}".startswith(prefix)
+
+
+def next_list_page(url: str, hrefs: list[str], has_items: bool) -> str | None:
+    """The page after ``url``: the pager's link to page n+1 if there is one, else page n+1 by
+    the naming rule when this page listed items (a 404 there ends the list)."""
+    n = page_number(url)
+    want = page_url(url, n + 1)
+    if want is None:
+        return None
+    if any(urljoin(url, h).split("#", 1)[0] == want for h in hrefs):
+        return want
+    return want if has_items else None
+
+
+# --- the spider --------------------------------------------------------------------------------------
+
+class UcapSpider(ReportSpider):
+    """开普云 Ucap: ``xxgk_list.shtml`` → ``xxgk_list_N.shtml`` until a page lists nothing or
+    answers 404; only links under the column's own path."""
+
+    name = "ucap"
+    family = "ucap"
+
+    def listing_items(self, response):
+        anchors = response.css(LIST_ITEMS)
+        items = self.anchor_items(response, anchors) if anchors else super().listing_items(response)
+        prefix = column_prefix(response.meta["listing_url"])
+        return [i for i in items if in_column(i["url"], prefix)]
+
+    def next_pages(self, response):
+        listed = response.css("ul.listContent li")
+        if response.css("ul.listContent"):
+            has_items = bool(listed)
+        else:  # another list template: any article link of this column counts
+            prefix = column_prefix(response.meta["listing_url"])
+            has_items = any(ARTICLE.search(urlsplit(i["url"]).path) and in_column(i["url"], prefix)
+                            for i in self.anchor_items(response, response.css("a[href]")))
+        nxt = next_list_page(response.url, response.css("a::attr(href)").getall(), has_items)
+        return [nxt] if nxt else super().next_pages(response)
+
+    def parse_listing(self, response):
+        if response.status == 404 and response.meta.get("page", 1) >= 2 \
+                and not detect_block(response.status, response.headers, response.body):
+            return  # past the last page: the list has no page count, a 404 is its end
+        yield from super().parse_listing(response)
+
+
+__all__ = ["UcapSpider", "page_number", "page_url", "column_prefix", "in_column", "next_list_page"]
