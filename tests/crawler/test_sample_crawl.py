@@ -128,3 +128,22 @@ def test_a_crawl_that_times_out_still_reports_every_portal(tmp_path):
     assert set(h) == {"sample-trs-xingtai", "sample-gd"}
     assert all(x["errors"][0]["kind"] == "crawler-failed" for x in h.values())
     assert (run / "manifest.jsonl").exists()
+
+
+@pytest.mark.parametrize("pid,listing_path", [
+    ("sample-fujian", "/fj/fgw/zfxxgkzl/zfxxgkndbg/"),
+    ("sample-fujian-was5", "/fj/jyt/zwgk/zfxxgkndbg/"),
+    ("sample-ucap", "/ucap/shuyang/syssfj/zfxxgknb/xxgk_list.shtml"),
+    ("sample-vsb", "/vsb/wushan/xxgk/zfxxgknb.htm"),
+])
+def test_api_and_script_families_exact_then_one_conditional_request(site, nights, pid, listing_path):
+    first = [r for r in nights["first"]["manifest"] if r["portal"] == pid]
+    assert sorted((r["sha256"], r["url"][len(site.base_url):]) for r in first) == \
+        sorted((d["sha256"], d["url"]) for d in site.truth[pid])
+    assert nights["first"]["health"][pid]["new_documents"] == len(site.truth[pid]) > 0
+    second = nights["second"]["health"][pid]
+    assert second["requests"] == 1 and second["not_modified"] == 1 and second["new_documents"] == 0
+    assert [r for r in nights["second"]["manifest"] if r["portal"] == pid] == []
+    assert (("GET", listing_path, 304) in {(m, p, s) for m, p, s, _ in nights["second"]["log"]})
+    # another department's report linked from the Ucap list is never fetched
+    assert not any("/sytjj/" in p for _, p, _, _ in nights["first"]["log"])
