@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from crawler.registry import load_registry  # noqa: E402
 from crawler.runner import crawl  # noqa: E402
-from crawler.sample_site import sample_site  # noqa: E402
-from crawler.sample_site.generate import load_site  # noqa: E402
+from nianbao.demo.sample_site import sample_site  # noqa: E402
+from nianbao.demo.sample_site.generate import load_site  # noqa: E402
 
 
 def _health(run: Path) -> list[dict]:

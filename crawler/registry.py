@@ -27,11 +27,13 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from crawler.spiders import family_names
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_REGISTRY = HERE / "portals.yaml"
 SAMPLE_REGISTRY = HERE / "sample_portals.yaml"
 
-FAMILIES = ("trs", "hanweb", "gdsite", "gkmlpt", "snowflake", "generic", "fujian", "ucap", "vsb")
+FAMILIES = family_names()   # one module per family in crawler/spiders/ (Scrapy is not imported)
 LEVELS = ("province", "city", "county", "township", "department")
 OVERRIDE_KEYS = {"delay", "robots", "encoding", "attachment_hosts", "allow_private", "note"}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")

@@ -232,7 +232,7 @@ def demo_command(data, verbose, port):
     """Start the bundled sample portal site on 127.0.0.1, run the nightly job against it into the
     data folder, and print what was archived. Running it again adds nothing."""
     _prepare(data, verbose)
-    from flows import demo
+    from nianbao.demo import flow as demo
 
     code = demo.run_demo(port=port)
     sys.exit(code)

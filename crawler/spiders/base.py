@@ -1,6 +1,7 @@
 """The shared spider: registry selection, incremental state, listings → details → documents,
-anti-bot detection, the store, manifest.jsonl and health.jsonl. Family spiders override
-``listing_items``, ``next_pages`` and sometimes ``start_listing``."""
+anti-bot detection, the store, manifest.jsonl and health.jsonl. Knows no family: each family's
+module (``crawler/spiders/<family>.py``) overrides the hooks ``start_listing``, ``listing_items``,
+``next_pages`` and declares its ``BODY_SELECTORS``."""
 from __future__ import annotations
 
 import json
@@ -21,9 +22,6 @@ from crawler.store import PortalState, Store
 from extract.sniff import DOCUMENT_EXTENSIONS, html_error_reason, sniff
 
 HANDLED = [304] + list(range(400, 600))
-BODY_CONTAINERS = ("#zoom", ".TRS_Editor", ".trs_editor_view", ".article-content", ".article_content",
-                   ".m-txt-article", "#vsb_content", ".v_news_content", ".news_cont_d_wrap", ".article-body",
-                   ".con_text", ".art_con", "#UCAP-CONTENT", ".content", "#content")
 MAX_ERRORS = 200
 MAX_DETAIL_RETRIES = 3   # a report page that keeps failing is retried on this many later crawls
 
@@ -47,10 +45,29 @@ _LINE_BREAKS = {c: f"\\u{ord(c):04x}" for c in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u
 
 
 class ReportSpider(scrapy.Spider):
-    """Base class (no ``name``: not a runnable spider)."""
+    """Base class (no ``name``: not a runnable spider). A family's subclass sets ``name`` (= its
+    module's name = the registry's ``family``) and ``BODY_SELECTORS``."""
 
     family: str | None = None
     custom_settings: dict = {}
+    BODY_SELECTORS: tuple[str, ...] = ()   # CSS of the containers holding a report page's body
+    accepts_any_family = False             # True: takes portals of every family (generic)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if getattr(cls, "name", None):
+            cls.family = cls.name
+
+    @classmethod
+    def body_selectors(cls) -> tuple[str, ...]:
+        """Every family's body containers (a portal's older pages often sit in another CMS's
+        template), the spider's own first."""
+        from crawler.spiders import spider_classes
+
+        out = list(cls.BODY_SELECTORS)
+        for other in spider_classes().values():
+            out += [s for s in other.BODY_SELECTORS if s not in out]
+        return tuple(out)
 
     def __init__(self, portal: str | None = None, years: str | None = None, full: str | None = None,
                  registry: str | None = None, base_url: str | None = None, *args, **kwargs):
@@ -83,7 +100,7 @@ class ReportSpider(scrapy.Spider):
             if unknown:
                 raise ValueError(f"unknown portal id(s): {', '.join(unknown)}")
             chosen = [index[w] for w in wanted]
-            wrong = [p.id for p in chosen if self.name != "generic" and p.family != self.family]
+            wrong = [p.id for p in chosen if not self.accepts_any_family and p.family != self.family]
             if wrong:
                 raise ValueError(f"portal(s) {', '.join(wrong)} are not of family {self.family!r}")
         else:
@@ -175,10 +192,7 @@ class ReportSpider(scrapy.Spider):
                     yield from self.start_listing(portal, url)
 
     def start_listing(self, portal, url: str, year: int | None = None):
-        if "xxgkAnnualReport.jsp" in url:  # a dynamic report view: the "listing" is the report
-            yield from self.detail_requests(portal, {"url": url, "title": "", "date": None, "year": year},
-                                            listing_url=url, annual_view=True)
-            return
+        """The first requests for one listing URL of the registry (``year`` when it had ``{year}``)."""
         yield self.listing_request(portal, url, root=url, page=1)
 
     def listing_request(self, portal, url: str, root: str, page: int, **kw) -> scrapy.Request:
@@ -344,7 +358,7 @@ class ReportSpider(scrapy.Spider):
         for script in response.css("script::text").getall():  # var rel_appendix = '<a href="./P020…">'
             for m in re.finditer(r"""(?:href|OLDSRC|src)\s*=\s*\\?["']([^"'\\]+)\\?["'][^>]*>([^<]*)""", script, re.I):
                 add(m.group(1), m.group(2))
-        for sel in BODY_CONTAINERS:
+        for sel in self.body_selectors():
             for img in response.css(f"{sel} img[src]"):
                 add(img.attrib["src"], img.attrib.get("alt") or "")
         return out

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import scrapy
@@ -170,6 +170,17 @@ class ApiPage:
     def next(self) -> "ApiPage":
         return replace(self, page=self.page + 1)
 
+    def to_meta(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_meta(cls, value) -> "ApiPage | None":
+        """The API page a request's meta carries (a dict: meta may come from a saved example)."""
+        if value is None or isinstance(value, cls):
+            return value
+        return cls(column=FujianColumn(**value["column"]), channel_url=value["channel_url"],
+                   page=int(value["page"]), endpoint=value.get("endpoint") or FJDZAPP)
+
     def more_after(self, rows_on_page: int) -> bool:
         total = self.column.page_count
         if total is not None:
@@ -197,14 +208,14 @@ class FujianSpider(ReportSpider):
     ``/fjdzapp/search`` API (``/was5/web/search`` where it answers 404)."""
 
     name = "fujian"
-    family = "fujian"
+    BODY_SELECTORS = (".article_component", ".xl-main", ".TRS_Editor")
 
     def api_request(self, response, api: ApiPage, page: int) -> scrapy.Request:
         """``page``: the listing page number the crawl counts (static pages included)."""
         portal = self.portals[response.meta["portal"]]
         args = api_request_args(api)
         meta = self._meta(portal, role="listing", listing_url=response.meta["listing_url"], page=page,
-                          fujian_api=api)
+                          fujian_api=api.to_meta())
         if "formdata" in args:
             return scrapy.FormRequest(args["url"], formdata=args["formdata"], headers=args["headers"],
                                       callback=self.parse_listing, errback=self.on_error, meta=meta)
@@ -212,14 +223,14 @@ class FujianSpider(ReportSpider):
                               errback=self.on_error, meta=meta)
 
     def listing_items(self, response):
-        api = response.meta.get("fujian_api")
+        api = ApiPage.from_meta(response.meta.get("fujian_api"))
         if api is not None:
             rows = api_rows(response.text) or []
             return api_items(rows, response.url, urlsplit(api.channel_url).netloc)
         return super().listing_items(response)
 
     def next_pages(self, response):
-        api = response.meta.get("fujian_api")
+        api = ApiPage.from_meta(response.meta.get("fujian_api"))
         if api is not None:
             rows = api_rows(response.text) or []
             if not api.more_after(len(rows)):
@@ -239,13 +250,13 @@ class FujianSpider(ReportSpider):
         return [self.api_request(response, api, response.meta.get("page", 1) + 1)]
 
     def usable(self, response, role: str) -> bool:
-        if role == "listing" and response.meta.get("fujian_api") is not None and response.status < 300 \
+        if role == "listing" and ApiPage.from_meta(response.meta.get("fujian_api")) is not None and response.status < 300 \
                 and isinstance(response, TextResponse):
             role = "api"  # a short JSON answer is no degraded page
         return super().usable(response, role)
 
     def parse_listing(self, response):
-        api = response.meta.get("fujian_api")
+        api = ApiPage.from_meta(response.meta.get("fujian_api"))
         if api is not None and api.endpoint == FJDZAPP and response.status in (404, 405) \
                 and not detect_block(response.status, response.headers, response.body):
             # an older site: the same search on TRS WAS5

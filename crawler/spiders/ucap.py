@@ -73,7 +73,7 @@ class UcapSpider(ReportSpider):
     answers 404; only links under the column's own path."""
 
     name = "ucap"
-    family = "ucap"
+    BODY_SELECTORS = ("ucapcontent", "#UCAP-CONTENT", "#zoomcon")
 
     def listing_items(self, response):
         anchors = response.css(LIST_ITEMS)

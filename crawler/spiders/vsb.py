@@ -94,7 +94,7 @@ class VsbSpider(ReportSpider):
     ``download.jsp?…wbfileid=`` attachments, one per owner + wbfileid."""
 
     name = "vsb"
-    family = "vsb"
+    BODY_SELECTORS = ("#vsb_content", ".v_news_content")
 
     def next_pages(self, response):
         nxt = next_page(response.text, response.url)

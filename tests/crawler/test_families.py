@@ -9,31 +9,13 @@ from scrapy.http import HtmlResponse, TextResponse, XmlResponse
 from scrapy.settings import Settings
 
 from crawler import parsing
-from crawler.spiders.families import GdsiteSpider, GenericSpider, HanwebSpider, SnowflakeSpider, TrsSpider
-from tests.crawler.conftest import FIXTURES, read_jsonl
-
-HOST = "http://www.example.gov.cn"
-
-
-def make_spider(cls, tmp_path: Path, listing: str, family: str | None = None):
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    reg = tmp_path / "reg.yaml"
-    reg.write_text(
-        "portals:\n"
-        f"- {{id: t, name: 测试, region_code: '110101', level: county, family: {family or cls.family}, "
-        f"listing_urls: ['{listing}']}}\n", encoding="utf-8")
-    spider = cls(portal="t")
-    spider._setup(Settings({"NIANBAO_DATA": str(tmp_path), "NIANBAO_RUN_ID": "t", "NIANBAO_REGISTRY": str(reg)}))
-    return spider
-
-
-def resp(url: str, fixture: str, role: str = "listing", rcls=HtmlResponse, **meta) -> scrapy.http.Response:
-    body = (FIXTURES / fixture).read_bytes()
-    m = {"portal": "t", "role": role, "listing_url": url, "page": 1, **meta}
-    if role in ("detail", "attachment"):
-        m.setdefault("detail_url", url)
-    return rcls(url=url, body=body, request=scrapy.Request(url, meta=m))
-
+from crawler.spiders.gdsite import GdsiteSpider
+from crawler.spiders.generic import GenericSpider
+from crawler.spiders.gkmlpt import GkmlptSpider
+from crawler.spiders.hanweb import HanwebSpider
+from crawler.spiders.snowflake import SnowflakeSpider
+from crawler.spiders.trs import TrsSpider
+from tests.crawler.conftest import HOST, make_spider, read_jsonl, resp
 
 def requests(results):
     return [r for r in results if isinstance(r, scrapy.Request)]
@@ -231,7 +213,6 @@ def test_family_mismatch_is_refused(tmp_path):
 # --- gkmlpt ---------------------------------------------------------------------------------------
 
 def test_gkmlpt_entry_picks_report_categories_and_sid(tmp_path):
-    from crawler.spiders.families import GkmlptSpider
     url = f"{HOST}/gkmlpt/index"
     sp = make_spider(GkmlptSpider, tmp_path, url)
     [start] = list(sp.start_listing(sp.portals["t"], url))
@@ -246,7 +227,6 @@ def test_gkmlpt_entry_picks_report_categories_and_sid(tmp_path):
 
 
 def test_gkmlpt_api_listing_years_titles_and_paging(tmp_path):
-    from crawler.spiders.families import GkmlptSpider
     api = f"{HOST}/gkmlpt/api/all/721?page=1&sid=755041"
     sp = make_spider(GkmlptSpider, tmp_path, f"{HOST}/gkmlpt/index")
     sp.years = (2020, 2024)
@@ -274,7 +254,6 @@ def test_gkmlpt_api_listing_years_titles_and_paging(tmp_path):
 
 
 def test_gkmlpt_listing_stops_when_nothing_new(tmp_path):
-    from crawler.spiders.families import GkmlptSpider
     api = f"{HOST}/gkmlpt/api/all/721?page=1&sid=755041"
     sp = make_spider(GkmlptSpider, tmp_path, f"{HOST}/gkmlpt/index")
     sp.years = (2020, 2024)
@@ -285,7 +264,6 @@ def test_gkmlpt_listing_stops_when_nothing_new(tmp_path):
 
 
 def test_gkmlpt_detail_body_from_config_and_api_attachments(tmp_path):
-    from crawler.spiders.families import GkmlptSpider
     sp = make_spider(GkmlptSpider, tmp_path, f"{HOST}/gkmlpt/index")
     sp.years = None
     api = f"{HOST}/gkmlpt/api/all/721?page=1&sid=755041"
@@ -307,7 +285,6 @@ def test_gkmlpt_detail_body_from_config_and_api_attachments(tmp_path):
 
 
 def test_gkmlpt_later_crawl_goes_to_known_api_and_falls_back_to_entry(tmp_path):
-    from crawler.spiders.families import GkmlptSpider
     entry = f"{HOST}/gkmlpt/index"
     api = f"{HOST}/gkmlpt/api/all/721?page=1&sid=755041"
     sp = make_spider(GkmlptSpider, tmp_path, entry)

@@ -4,7 +4,7 @@ import json
 
 from extract import extract_bytes
 from extract.readers.html import embedded_body_html, read_html
-from nianbao.render import render_report
+from nianbao.demo.render import render_report
 
 REPORT = {
     "title": "示例区人民政府2023年政府信息公开工作年度报告", "agency": "示例区人民政府", "year": 2023, "template": "2021",

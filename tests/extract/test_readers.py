@@ -460,7 +460,7 @@ def test_fixture_expected_files_follow_the_contract():
 if os.environ.get("NIANBAO_SLOW"):
     @pytest.mark.slow
     def test_render_then_read_every_format_roundtrip(shared):
-        from nianbao.render import render_report
+        from nianbao.demo.render import render_report
 
         exp = json.loads((shared / "corpus" / "hongze" / "hongze-2024.expected.json").read_text("utf-8"))
         for f in ("html", "html-gbk", "docx", "pdf-reportlab"):

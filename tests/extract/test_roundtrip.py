@@ -1,4 +1,4 @@
-"""Round trip: random but plausible reports -> ``nianbao.render`` -> ``extract_bytes`` gives
+"""Round trip: random but plausible reports -> ``nianbao.demo.render`` -> ``extract_bytes`` gives
 back exactly the tables, template, year, agency and title; printed variations of the
 template (spaces in labels, 繁体, numbering, the 行政止 typo, full-width digits, '/' nulls,
 section-title variants) do not change a cell; and a report whose arithmetic is broken keeps
@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from extract import extract_bytes
 from extract import template as T
-from nianbao.render import render_report
+from nianbao.demo.render import render_report
 
 SLOW = os.environ.get("NIANBAO_SLOW") == "1"
 settings.register_profile(

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="session")
 def site():
-    from crawler.sample_site import sample_site
+    from nianbao.demo.sample_site import sample_site
 
     with sample_site(port=0) as s:
         old = os.environ.get("NIANBAO_SAMPLE_BASE")

@@ -1,4 +1,4 @@
-"""nianbao.render: every format renders, is what it claims to be, and carries the template's
+"""nianbao.demo.render: every format renders, is what it claims to be, and carries the template's
 labels and the report's figures (read back by our own readers)."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from extract import template as T
 from extract.sniff import sniff
-from nianbao.render import FORMATS, render_report
+from nianbao.demo.render import FORMATS, render_report
 
 DOCS = Path(__file__).resolve().parents[1] / "fixtures" / "documents"
 
@@ -74,7 +74,7 @@ def test_reportlab_pdf_has_ruled_tables(report):
 def test_pdf_scanned_has_no_text_layer(report, monkeypatch):
     import pypdfium2 as pdfium
 
-    import nianbao.render.pdf as rpdf
+    import nianbao.demo.render.pdf as rpdf
 
     monkeypatch.setattr(rpdf, "render_pdf", lambda r, p=None: rpdf.render_pdf_reportlab(r, p))
     data = render_report(report, "pdf-scanned")

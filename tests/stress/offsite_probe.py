@@ -43,7 +43,7 @@ def targets(victim: str) -> list[str]:
 
 def main() -> int:
     from crawler.runner import crawl
-    from crawler.sample_site import sample_site
+    from nianbao.demo.sample_site import sample_site
 
     victim = Trap()
     victim_origin = victim.start()

@@ -27,7 +27,7 @@ import pytest
 
 from stresslib import duplicates, snapshot
 
-pytest.importorskip("crawler.sample_site")
+pytest.importorskip("nianbao.demo.sample_site")
 pytest.importorskip("flows.cli")
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +51,7 @@ def kill_points(n: int, seed: int = SEED) -> list[tuple[str, int, float]]:
 
 @pytest.fixture(scope="module")
 def site():
-    from crawler.sample_site import sample_site
+    from nianbao.demo.sample_site import sample_site
 
     with sample_site(port=0) as s:
         yield s

@@ -23,12 +23,12 @@ from faultproxy import FaultProxy, Rule
 from stresslib import duplicates, load_run, path_of, read_jsonl, snapshot, truth_docs
 
 crawler = pytest.importorskip("crawler")
-pytest.importorskip("crawler.sample_site")
+pytest.importorskip("nianbao.demo.sample_site")
 pytest.importorskip("crawler.runner")
 archive = pytest.importorskip("archive")
 
 from crawler.runner import crawl  # noqa: E402
-from crawler.sample_site import sample_site  # noqa: E402
+from nianbao.demo.sample_site import sample_site  # noqa: E402
 
 # Faster failure handling than production (the proxy hangs for 8 s; retries back off briefly).
 SETTINGS = {"DOWNLOAD_TIMEOUT": "3", "RETRY_TIMES": "2"}

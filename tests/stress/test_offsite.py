@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("crawler.sample_site")
+pytest.importorskip("nianbao.demo.sample_site")
 pytest.importorskip("crawler.runner")
 
 HERE = Path(__file__).resolve().parent

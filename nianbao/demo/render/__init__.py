@@ -1,0 +1,94 @@
+"""Render a report (a contract dict) into documents that look like real published reports.
+
+    from nianbao.demo.render import render_report
+    pdf = render_report(report, "pdf")
+
+``report``: the contract object of ``shared/spec/template.md`` (``title``, ``agency``, ``year``,
+``template``, ``active_disclosure``, ``applications``, ``review_litigation``) plus optional
+``published_date`` (``YYYY-MM-DD``). ``prose``: the 总体情况 paragraphs (generic ones by default).
+Tables present in the report are printed with the national template's layout, labels from
+``extract.template``; null values print as blank cells.
+
+Formats (``FORMATS``):
+
+| fmt | what |
+|---|---|
+| ``html`` | a portal article page, UTF-8, tables with rowspan/colspan, ``<br>`` in headers, ``&nbsp;`` cells |
+| ``html-gbk`` | the same page declared ``GBK`` and encoded GB18030 |
+| ``html-paragraphs`` | the same page with each table row as a ``<p>`` of space-separated cells |
+| ``docx`` | python-docx: merged cells, vertical headers one character per line, ``- N -`` page footer |
+| ``pdf`` | the DOCX converted by LibreOffice when installed, else reportlab (STSong-Light); ruled tables |
+| ``pdf-reportlab`` | always reportlab |
+| ``pdf-scanned`` | image-only PDF of the ``pdf`` pages (no text layer) |
+| ``text`` | plain UTF-8 text, tables as one line per row |
+"""
+from __future__ import annotations
+
+from nianbao.demo.render.model import build_sections, date_cn, title_of
+
+FORMATS = ("html", "html-gbk", "html-paragraphs", "docx", "pdf", "pdf-reportlab", "pdf-scanned", "text")
+
+
+def render_text(report: dict, prose: list[str] | None = None) -> str:
+    from nianbao.demo.render.html import table_paragraphs
+
+    intro, sections = build_sections(report, prose)
+    lines = [title_of(report), ""]
+    lines += intro
+    for s in sections:
+        lines.append(s.heading)
+        lines += s.paragraphs
+        if s.table is not None:
+            lines += table_paragraphs(s.table)
+    if report.get("published_date"):
+        lines += ["", report.get("agency") or "", date_cn(report["published_date"])]
+    return "\n".join(lines) + "\n"
+
+
+def render_report(report: dict, fmt: str, prose: list[str] | None = None, *, variant: dict | None = None) -> bytes:
+    """The report as a document of format ``fmt`` (one of ``FORMATS``), as bytes.
+
+    ``variant`` (tests): printed differences real reports show — ``null`` text of null cells,
+    ``label``/``value`` functions over label and figure cells, ``headings`` {table key: heading}
+    (``nianbao.demo.render.model``)."""
+    from nianbao.demo.render.model import variant as _variant
+
+    with _variant(variant):
+        return _render(report, fmt, prose)
+
+
+def _render(report: dict, fmt: str, prose: list[str] | None) -> bytes:
+    if fmt == "html":
+        from nianbao.demo.render.html import render_html
+
+        return render_html(report, prose).encode("utf-8")
+    if fmt == "html-gbk":
+        from nianbao.demo.render.html import render_html
+
+        return render_html(report, prose, charset="GBK").encode("gb18030")
+    if fmt == "html-paragraphs":
+        from nianbao.demo.render.html import render_html
+
+        return render_html(report, prose, paragraphs=True).encode("utf-8")
+    if fmt == "docx":
+        from nianbao.demo.render.docx import render_docx
+
+        return render_docx(report, prose)
+    if fmt == "pdf":
+        from nianbao.demo.render.pdf import render_pdf
+
+        return render_pdf(report, prose)
+    if fmt == "pdf-reportlab":
+        from nianbao.demo.render.pdf import render_pdf_reportlab
+
+        return render_pdf_reportlab(report, prose)
+    if fmt == "pdf-scanned":
+        from nianbao.demo.render.pdf import render_pdf, scan_pdf
+
+        return scan_pdf(render_pdf(report, prose))
+    if fmt == "text":
+        return render_text(report, prose).encode("utf-8")
+    raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+
+
+__all__ = ["FORMATS", "render_report", "render_text"]
