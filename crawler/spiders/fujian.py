@@ -250,8 +250,8 @@ class FujianSpider(ReportSpider):
         return [self.api_request(response, api, response.meta.get("page", 1) + 1)]
 
     def usable(self, response, role: str) -> bool:
-        if role == "listing" and ApiPage.from_meta(response.meta.get("fujian_api")) is not None and response.status < 300 \
-                and isinstance(response, TextResponse):
+        api = ApiPage.from_meta(response.meta.get("fujian_api"))
+        if role == "listing" and api is not None and response.status < 300 and isinstance(response, TextResponse):
             role = "api"  # a short JSON answer is no degraded page
         return super().usable(response, role)
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-from crawler import parsing
 from crawler.antibot import detect_block
 from crawler.spiders.base import ReportSpider
 

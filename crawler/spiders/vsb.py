@@ -16,7 +16,6 @@ from urllib.parse import parse_qs, parse_qsl, urlencode, urljoin, urlsplit
 
 from parsel import Selector
 
-from crawler import parsing
 from crawler.spiders.base import ReportSpider
 
 # --- pure --------------------------------------------------------------------------------------------
