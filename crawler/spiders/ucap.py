@@ -6,13 +6,19 @@ Columns are static ``…/<col>/xxgk_list.shtml`` (also ``nav_list``/``bmzx_list`
 ``span``); the list has no page count: a page without items or an HTTP 404 ends it. Articles are
 ``…/<col>/YYYYMM/<32 hex>.shtml`` with the body in ``<ucapcontent>`` (or ``#UCAP-CONTENT``) and
 ``meta ArticleTitle/PubDate``. Real lists drift into other departments' directories, so only
-links under the column's own path are kept.
+links under the column's own path are kept. Some sites (Suzhou) list a column as JSON:
+``…/info/getInfoCommon/?pagesize=15&currpage=N&channelid=<32 hex>`` → ``{infolist: [{title, link,
+pubtime}]}``; such a registry listing URL is paged by ``currpage`` until a short batch.
 """
 from __future__ import annotations
 
+import json
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
+from scrapy.http import TextResponse
+
+from crawler import parsing
 from crawler.antibot import detect_block
 from crawler.spiders.base import ReportSpider
 
@@ -65,6 +71,49 @@ def next_list_page(url: str, hrefs: list[str], has_items: bool) -> str | None:
     return want if has_items else None
 
 
+def json_list(text: str) -> list[dict] | None:
+    """The records of a ``getInfoCommon`` answer, None if ``text`` is not one."""
+    try:
+        data = json.loads(text or "")
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("infolist"), list):
+        return None
+    return [r for r in data["infolist"] if isinstance(r, dict)]
+
+
+def json_items(records: list[dict], page_url: str) -> list[dict]:
+    """{url, title, date} of the records on the answer's own host."""
+    host = urlsplit(page_url).netloc.lower()
+    out, seen = [], set()
+    for r in records:
+        href = str(r.get("link") or r.get("url") or "").strip()
+        url = urljoin(page_url, href).split("#", 1)[0] if href else ""
+        if not url or urlsplit(url).netloc.lower() != host or url in seen:
+            continue
+        seen.add(url)
+        out.append({"url": url, "title": parsing.clean(re.sub(r"<[^>]+>", "", str(r.get("title") or ""))),
+                    "date": parsing.find_date(str(r.get("pubtime") or r.get("pubdate") or ""))})
+    return out
+
+
+def json_next_url(url: str, batch: int) -> str | None:
+    """The next ``currpage`` of a ``getInfoCommon`` URL, None after a short (or empty) batch."""
+    parts = urlsplit(url)
+    q = parse_qsl(parts.query, keep_blank_values=True)
+    params = dict(q)
+    size = int(params["pagesize"]) if str(params.get("pagesize", "")).isdigit() else None
+    if batch == 0 or (size is not None and batch < size):
+        return None
+    cur = int(params["currpage"]) if str(params.get("currpage", "")).isdigit() else 1
+    q = [(k, v) for k, v in q if k != "currpage"] + [("currpage", str(cur + 1))]
+    return parts._replace(query=urlencode(q)).geturl()
+
+
+def is_json_list(url: str) -> bool:
+    return "/info/getInfoCommon" in urlsplit(url).path
+
+
 # --- the spider --------------------------------------------------------------------------------------
 
 class UcapSpider(ReportSpider):
@@ -75,12 +124,17 @@ class UcapSpider(ReportSpider):
     BODY_SELECTORS = ("ucapcontent", "#UCAP-CONTENT", "#zoomcon")
 
     def listing_items(self, response):
+        if is_json_list(response.url):
+            return json_items(json_list(response.text) or [], response.url)
         anchors = response.css(LIST_ITEMS)
         items = self.anchor_items(response, anchors) if anchors else super().listing_items(response)
         prefix = column_prefix(response.meta["listing_url"])
         return [i for i in items if in_column(i["url"], prefix)]
 
     def next_pages(self, response):
+        if is_json_list(response.url):
+            nxt = json_next_url(response.url, len(json_list(response.text) or []))
+            return [nxt] if nxt else []
         listed = response.css("ul.listContent li")
         if response.css("ul.listContent"):
             has_items = bool(listed)
@@ -91,6 +145,12 @@ class UcapSpider(ReportSpider):
         nxt = next_list_page(response.url, response.css("a::attr(href)").getall(), has_items)
         return [nxt] if nxt else super().next_pages(response)
 
+    def usable(self, response, role: str) -> bool:
+        if role == "listing" and is_json_list(response.url) and response.status < 300 \
+                and isinstance(response, TextResponse) and json_list(response.text) is not None:
+            role = "api"  # a short JSON batch is no degraded page
+        return super().usable(response, role)
+
     def parse_listing(self, response):
         if response.status == 404 and response.meta.get("page", 1) >= 2 \
                 and not detect_block(response.status, response.headers, response.body):
@@ -98,4 +158,5 @@ class UcapSpider(ReportSpider):
         yield from super().parse_listing(response)
 
 
-__all__ = ["UcapSpider", "page_number", "page_url", "column_prefix", "in_column", "next_list_page"]
+__all__ = ["UcapSpider", "page_number", "page_url", "column_prefix", "in_column", "next_list_page", "json_list",
+           "json_items", "json_next_url"]

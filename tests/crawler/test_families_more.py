@@ -151,6 +151,27 @@ def test_ucap_page_names(url, n, expected_url):
     assert ucap.page_url(url, n) == expected_url
 
 
+@pytest.mark.parametrize("url,batch,expected_url", [
+    ("http://h/s/info/getInfoCommon/?pagesize=15&currpage=1&channelid=ab", 15,
+     "http://h/s/info/getInfoCommon/?pagesize=15&channelid=ab&currpage=2"),
+    ("http://h/s/info/getInfoCommon/?pagesize=15&currpage=2&channelid=ab", 7, None),   # a short batch: the last
+    ("http://h/s/info/getInfoCommon/?channelid=ab", 10, "http://h/s/info/getInfoCommon/?channelid=ab&currpage=2"),
+    ("http://h/s/info/getInfoCommon/?channelid=ab", 0, None),
+])
+def test_ucap_json_list_paging(url, batch, expected_url):
+    assert ucap.json_next_url(url, batch) == expected_url
+
+
+def test_ucap_json_list_answer_that_is_no_json_falls_back_to_html_reading(tmp_path):
+    url = f"{HOST}/szinf/info/getInfoCommon/?pagesize=3&currpage=1&channelid=ab"
+    assert ucap.json_list("<html>维护中</html>") is None and ucap.json_list('{"infolist": "x"}') is None
+    sp = make_spider(UcapSpider, tmp_path, url)
+    r = TextResponse(url=url, body="<html><body>系统维护中</body></html>".encode(), encoding="utf-8",
+                     request=scrapy.Request(url, meta={"portal": "t", "role": "listing", "listing_url": url, "page": 1}))
+    assert list(sp.parse_listing(r)) == []
+    assert [e["kind"] for e in sp.health_for("t")["errors"]] == ["stub"]  # short non-JSON: a degraded page
+
+
 # --- 博达 VSB ------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("html,url,expected_url", [
