@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: demo test install install-dev bench bench-quick lock serve clean
+.PHONY: demo test install install-demo install-dev bench bench-quick lock serve clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,11 @@ install: $(BIN)/uv
 install-dev: install
 	$(BIN)/uv pip install -q -p $(BIN)/python -r requirements-extras.lock
 
-demo: install
+# the demo extra: the sample renderer's reportlab and python-docx (install-dev has every extra)
+install-demo: install
+	$(BIN)/uv pip install -q -p $(BIN)/python -r requirements-demo.lock
+
+demo: install-demo
 	$(BIN)/nianbao demo
 
 test: install-dev
@@ -36,6 +40,7 @@ serve: install
 # Re-pin after changing pyproject.toml dependencies.
 lock: $(BIN)/uv
 	$(BIN)/uv pip compile -q -p 3.11 pyproject.toml -o requirements.lock
+	$(BIN)/uv pip compile -q -p 3.11 pyproject.toml --extra demo -c requirements.lock -o requirements-demo.lock
 	$(BIN)/uv pip compile -q -p 3.11 pyproject.toml --all-extras -c requirements.lock -o requirements-extras.lock
 
 clean:

@@ -1,4 +1,10 @@
-"""Downloader middlewares: per-portal host guard, per-portal counters, retries with backoff."""
+"""Downloader middlewares: per-portal host guard, per-portal counters, retries with backoff.
+
+None of them touches the spider: the guard reads the registry itself (the same file and base URL
+the spider reads, from the settings) and hears of blocked portals by the ``portal_blocked``
+signal; the counters go to the Scrapy stats (``portal/<id>/requests``, ``portal/<id>/bytes``).
+A refusal raises a ``PortalRefusal`` whose ``kind`` the spider's errback records.
+"""
 from __future__ import annotations
 
 import asyncio
@@ -8,6 +14,35 @@ from urllib.parse import urljoin, urlsplit
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.response import response_status_message
+
+from crawler import signals as nianbao_signals
+from crawler.registry import load_registry
+
+
+class PortalRefusal(IgnoreRequest):
+    """A request the portal's policy refuses; ``kind`` is the health record's error kind."""
+
+    kind = "ignored"
+
+
+class PortalBlocked(PortalRefusal):
+    kind = "blocked"
+
+
+class OffsiteRequest(PortalRefusal):
+    kind = "offsite"
+
+
+class PrivateAddress(PortalRefusal):
+    kind = "private-address"
+
+
+class SchemeRefused(PortalRefusal):
+    kind = "ignored"
+
+
+class RedirectLoop(PortalRefusal):
+    kind = "redirect-loop"
 
 
 def host_of(url: str) -> str:
@@ -26,49 +61,62 @@ def is_private_host(url: str) -> bool:
     return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_unspecified or ip.is_reserved
 
 
-def url_allowed(url: str, portal) -> str | None:
-    """None if ``portal`` may fetch ``url``, else the reason it may not."""
+def refusal(url: str, portal) -> PortalRefusal | None:
+    """None if ``portal`` may fetch ``url``, else the exception saying why it may not."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        return f"scheme {parts.scheme!r} not followed"
+        return SchemeRefused(f"scheme {parts.scheme!r} not followed")
     if host_of(url) not in portal.hosts:
-        return f"offsite host {host_of(url)!r}"
+        return OffsiteRequest(f"offsite host {host_of(url)!r}")
     if is_private_host(url) and not portal.allow_private:
-        return f"private/loopback address {parts.hostname!r} refused"
+        return PrivateAddress(f"private/loopback address {parts.hostname!r} refused")
     return None
 
 
-class _WithCrawler:
-    @classmethod
-    def from_crawler(cls, crawler):
-        o = cls()
-        o.crawler = crawler
-        return o
-
-    @property
-    def spider(self):
-        return self.crawler.spider
+def url_allowed(url: str, portal) -> str | None:
+    """None if ``portal`` may fetch ``url``, else the reason it may not."""
+    why = refusal(url, portal)
+    return str(why) if why else None
 
 
-class PortalGuardMiddleware(_WithCrawler):
+class PortalGuardMiddleware:
     """Only the portal's registry hosts (+ attachment hosts), never private addresses on a real
     portal (redirects included: they pass through here again), nothing once a portal is blocked."""
 
+    def __init__(self, crawler):
+        self.settings = crawler.settings
+        self.blocked: set[str] = set()
+        self._portals: dict | None = None
+        crawler.signals.connect(self.portal_blocked, signal=nianbao_signals.portal_blocked)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def portal_blocked(self, portal, **kwargs):
+        self.blocked.add(portal)
+
+    @property
+    def portals(self) -> dict:
+        if self._portals is None:  # the registry the spider read (its -a registry= is in the settings)
+            every = load_registry(self.settings.get("NIANBAO_REGISTRY") or None,
+                                  base_url=self.settings.get("NIANBAO_SAMPLE_BASE") or None)
+            self._portals = {p.id: p for p in every}
+        return self._portals
+
     def process_request(self, request, spider=None):
-        spider = self.spider
         pid = request.meta.get("portal")
-        if not pid or not hasattr(spider, "portals"):
+        if not pid:
             return None
-        portal = spider.portals[pid]
-        if spider.is_blocked(pid):
-            raise IgnoreRequest(f"portal {pid} is blocked")
-        why = url_allowed(request.url, portal)
+        if pid in self.blocked:
+            raise PortalBlocked(f"portal {pid} is blocked")
+        why = refusal(request.url, self.portals[pid])
         if why:
-            raise IgnoreRequest(why)
+            raise why
         return None
 
 
-class RedirectLoopMiddleware(_WithCrawler):
+class RedirectLoopMiddleware:
     """A redirect back to a URL already on this request's redirect chain is a loop: fail it
     (errback, kind ``redirect-loop``) instead of letting the duplicate filter drop it silently."""
 
@@ -77,25 +125,30 @@ class RedirectLoopMiddleware(_WithCrawler):
             target = urljoin(request.url, response.headers[b"Location"].decode("latin-1").strip())
             chain = set(request.meta.get("redirect_urls") or []) | {request.url}
             if target in chain:
-                raise IgnoreRequest(f"redirect loop: {request.url} -> {target}")
+                raise RedirectLoop(f"redirect loop: {request.url} -> {target}")
         return response
 
 
-class PortalStatsMiddleware(_WithCrawler):
-    """Counts every attempt (retries too) and the bytes received, per portal."""
+class PortalStatsMiddleware:
+    """Counts every attempt (retries too) and the bytes received, per portal, in the stats."""
+
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
 
     def process_request(self, request, spider=None):
-        spider = self.spider
         pid = request.meta.get("portal")
-        if pid and hasattr(spider, "health"):
-            spider.health_for(pid)["requests"] += 1
+        if pid:
+            self.stats.inc_value(f"portal/{pid}/requests")
         return None
 
     def process_response(self, request, response, spider=None):
-        spider = self.spider
         pid = request.meta.get("portal")
-        if pid and hasattr(spider, "health"):
-            spider.health_for(pid)["bytes"] += len(response.body)
+        if pid:
+            self.stats.inc_value(f"portal/{pid}/bytes", len(response.body))
         return response
 
 

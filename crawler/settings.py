@@ -46,6 +46,16 @@ DOWNLOADER_MIDDLEWARES = {
 }
 # Spiders set no allowed_domains: PortalGuardMiddleware checks hosts per portal instead.
 
+# The spider parses; these write: documents into the store, then their manifest.jsonl line.
+ITEM_PIPELINES = {
+    "crawler.pipelines.StorePipeline": 100,
+    "crawler.pipelines.ManifestPipeline": 200,
+}
+# health.jsonl: one record per portal from the stats and the spider's signals, on spider_closed.
+EXTENSIONS = {
+    "crawler.extensions.PortalHealthExtension": 500,
+}
+
 HTTPCACHE_ENABLED = False
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

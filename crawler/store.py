@@ -1,8 +1,10 @@
-"""The content-addressed store and the crawler's incremental state (plain files, no SQLite).
+"""The data folder's crawler part: the content-addressed store, the incremental state, the runs
+(plain files, no SQLite).
 
     store/sha256/<aa>/<bb>/<sha256>      write-once document bytes
     crawl/state/<portal>.json            per-portal state: listing validators, done detail URLs,
                                          fetched document URLs -> sha256
+    crawl/runs/<run>/                    manifest.jsonl, health.jsonl (crawler.pipelines, crawler.extensions)
 """
 from __future__ import annotations
 
@@ -10,7 +12,26 @@ import hashlib
 import json
 import os
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
+
+
+def data_dir(settings) -> Path:
+    return Path(settings.get("NIANBAO_DATA") or os.environ.get("NIANBAO_DATA") or "data").resolve()
+
+
+def run_id(settings) -> str:
+    """The run's id: set once per crawler (the first caller fixes it in the settings if unset)."""
+    value = settings.get("NIANBAO_RUN_ID") or os.environ.get("NIANBAO_RUN_ID")
+    if not value:
+        value = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        if not settings.frozen:
+            settings.set("NIANBAO_RUN_ID", value, priority="spider")
+    return value
+
+
+def run_dir(settings) -> Path:
+    return data_dir(settings) / "crawl" / "runs" / run_id(settings)
 
 
 def store_rel(sha256: str) -> str:

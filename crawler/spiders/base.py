@@ -1,28 +1,39 @@
-"""The shared spider: registry selection, incremental state, listings → details → documents,
-anti-bot detection, the store, manifest.jsonl and health.jsonl. Knows no family: each family's
-module (``crawler/spiders/<family>.py``) overrides the hooks ``start_listing``, ``listing_items``,
-``next_pages`` and declares its ``BODY_SELECTORS``."""
+"""The shared spider: registry selection, incremental state, listings → report pages →
+documents, anti-bot detection. It parses and decides; it writes nothing: documents leave as
+``DocumentItem``s (``crawler.pipelines`` store them and write manifest.jsonl), counters go to the
+Scrapy stats and errors/blocks to the ``crawler.signals`` (``crawler.extensions`` writes
+health.jsonl); only its incremental state (which decides tomorrow's requests) is saved here.
+
+Knows no family: each family's module (``crawler/spiders/<family>.py``) declares
+``BODY_SELECTORS`` and overrides the hooks ``start_listing``, ``listing_items``, ``next_pages``,
+``readable``, ``is_stub_listing``. Per-request state travels in ``cb_kwargs={"ref": Ref}``;
+``meta`` holds only what middlewares read (``portal``, ``handle_httpstatus_list``,
+``dont_obey_robotstxt``).
+"""
 from __future__ import annotations
 
-import json
-import os
 import re
-import time
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
-from pathlib import Path
+from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 
 from crawler import parsing
+from crawler import signals as nianbao_signals
 from crawler.antibot import detect_block, is_stub
+from crawler.failures import POLICY_KINDS, error_kind
+from crawler.items import DocumentItem
+from crawler.middlewares import PortalBlocked, PortalRefusal
 from crawler.registry import load_registry
-from crawler.store import PortalState, Store
+from crawler.store import PortalState, Store, data_dir, run_id
+from crawler.tracking import DetailTracker
 from extract.sniff import DOCUMENT_EXTENSIONS, html_error_reason, sniff
 
 HANDLED = [304] + list(range(400, 600))
-MAX_ERRORS = 200
 MAX_DETAIL_RETRIES = 3   # a report page that keeps failing is retried on this many later crawls
 
 
@@ -40,8 +51,20 @@ def _h(response, name: str) -> str | None:
         return v.decode("latin-1")
 
 
-# characters str.splitlines() treats as line breaks: escaped so that every reader sees one record a line
-_LINE_BREAKS = {c: f"\\u{ord(c):04x}" for c in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+@dataclass(frozen=True)
+class Ref:
+    """What one request carries to its callback (``cb_kwargs["ref"]``); derive with ``replace``."""
+
+    role: str                       # "listing" | "detail" (a report page) | "attachment"
+    listing_url: str                # the listing root it was found from (what state and errors name)
+    page: int = 1                   # listing page number (0: an entry page before the listings)
+    detail_url: str | None = None   # the report page a detail/attachment request belongs to
+    title: str = ""                 # the report's title (from its listing, else its page)
+    date: str | None = None         # its date on the listing (else the page's PubDate)
+    year: int | None = None         # the report year it names
+    link_text: str = ""             # an attachment's link text
+    annual_view: bool = False       # a per-year view URL: "no report yet" is no error
+    family_state: Any = None        # the family's own state (Hanweb's dataproxy pager, gkmlpt's attachments …)
 
 
 class ReportSpider(scrapy.Spider):
@@ -84,12 +107,18 @@ class ReportSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider._setup(crawler.settings)
+        crawler.signals.connect(spider.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(spider.item_error, signal=signals.item_error)
         return spider
 
     def _setup(self, settings) -> None:
-        self.data_dir = Path(settings.get("NIANBAO_DATA") or os.environ.get("NIANBAO_DATA") or "data").resolve()
-        self.run_id = settings.get("NIANBAO_RUN_ID") or os.environ.get("NIANBAO_RUN_ID") or \
-            datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        if not settings.frozen:  # the guard middleware reads the same registry from the settings
+            if self.registry_arg:
+                settings.set("NIANBAO_REGISTRY", self.registry_arg, priority="spider")
+            if self.base_url_arg:
+                settings.set("NIANBAO_SAMPLE_BASE", self.base_url_arg, priority="spider")
+        self.data_dir = data_dir(settings)
+        self.run_id = run_id(settings)
         reg = self.registry_arg or settings.get("NIANBAO_REGISTRY") or None
         base = self.base_url_arg or settings.get("NIANBAO_SAMPLE_BASE") or None
         every = load_registry(reg, base_url=base)
@@ -106,17 +135,13 @@ class ReportSpider(scrapy.Spider):
         else:
             chosen = [p for p in every if p.family == self.family]
         self.portals = {p.id: p for p in chosen}
-        self.store = Store(self.data_dir)
+        self.store = Store(self.data_dir)       # read only here: "is this document already stored?"
         self.state = {pid: PortalState(self.data_dir, pid) for pid in self.portals}
         self.run_dir = self.data_dir / "crawl" / "runs" / self.run_id
-        self.run_dir.mkdir(parents=True, exist_ok=True)
-        self.health: dict[str, dict] = {}
-        for pid in self.portals:
-            self.health_for(pid)
+        self.blocked: set[str] = set()
         self.pending_validators: dict[str, dict[str, dict]] = {pid: {} for pid in self.portals}
-        self.details: dict[str, dict] = {}      # detail url -> {portal, pending, failed, docs, item}
+        self.tracker = DetailTracker()
         self.listing_failed: set[str] = set()   # listing roots with a page that could not be read
-        self.seen_docs: set[str] = set()
         # per-portal politeness overrides: delay -> a download slot per host
         slots = dict(settings.getdict("DOWNLOAD_SLOTS") or {})
         for p in chosen:
@@ -128,40 +153,45 @@ class ReportSpider(scrapy.Spider):
         if slots and not settings.frozen:
             settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
 
-    def health_for(self, pid: str) -> dict:
-        h = self.health.get(pid)
-        if h is None:
-            h = self.health[pid] = {
-                "portal": pid, "family": self.name, "started_at": _now(), "finished_at": None,
-                "requests": 0, "bytes": 0, "new_documents": 0, "known_documents": 0,
-                "listing_pages": 0, "not_modified": 0, "rejected": 0, "empty_views": 0, "errors": [],
-                "blocked": None,
-            }
-        return h
+    # --- outcomes: stats and signals (crawler.extensions turns them into health.jsonl) ---------
 
-    def is_blocked(self, pid: str) -> bool:
-        return bool(self.health_for(pid)["blocked"])
+    def count(self, pid: str, counter: str, n: int = 1) -> None:
+        self.crawler.stats.inc_value(f"portal/{pid}/{counter}", n)
 
     def record_error(self, pid: str, url: str, kind: str, message: str = "") -> None:
-        h = self.health_for(pid)
-        if len(h["errors"]) < MAX_ERRORS:
-            h["errors"].append({"url": url, "kind": kind, "message": str(message)[:300]})
+        self.crawler.signals.send_catch_log(signal=nianbao_signals.portal_error, portal=pid, url=url, kind=kind,
+                                            message=str(message))
         self.logger.info("portal %s: %s %s %s", pid, kind, url, message)
 
     def mark_blocked(self, pid: str, kind: str, url: str) -> None:
-        h = self.health_for(pid)
-        if not h["blocked"]:
-            h["blocked"] = {"kind": kind, "url": url}
+        if pid not in self.blocked:
+            self.blocked.add(pid)
+            self.crawler.signals.send_catch_log(signal=nianbao_signals.portal_blocked, portal=pid, kind=kind, url=url)
             self.logger.warning("portal %s blocked (%s) at %s", pid, kind, url)
+
+    def item_scraped(self, item, **kwargs) -> None:
+        """A document went through the pipelines: remember it for the next crawl."""
+        if isinstance(item, DocumentItem) and item.sha256 and item.portal in self.state:
+            self.state[item.portal].documents[item.url] = item.sha256
+            self.tracker.stored(item.detail_url, item.sha256)
+
+    def item_error(self, item, **kwargs) -> None:
+        """A pipeline failed on a document (disk full …): its report page is asked again next time."""
+        if isinstance(item, DocumentItem):
+            self.tracker.failed(item.detail_url)
 
     # --- requests ----------------------------------------------------------------------------
 
-    def _meta(self, portal, **extra) -> dict:
+    def _meta(self, portal) -> dict:
         meta = {"portal": portal.id, "handle_httpstatus_list": HANDLED}
         if not portal.obey_robots:
             meta["dont_obey_robotstxt"] = True
-        meta.update(extra)
         return meta
+
+    def request(self, portal, url: str, callback, ref: Ref, cls=scrapy.Request, **kw) -> scrapy.Request:
+        """A request of ``portal`` (its meta for the middlewares, ``ref`` for the callback)."""
+        return cls(url, callback=callback, errback=self.on_error, meta=self._meta(portal), cb_kwargs={"ref": ref},
+                   **kw)
 
     def year_range(self) -> tuple[int, int]:
         if self.years:
@@ -192,36 +222,35 @@ class ReportSpider(scrapy.Spider):
                     yield from self.start_listing(portal, url)
 
     def start_listing(self, portal, url: str, year: int | None = None):
-        """The first requests for one listing URL of the registry (``year`` when it had ``{year}``)."""
+        """Hook: the first requests for one listing URL of the registry (``year`` when it had ``{year}``)."""
         yield self.listing_request(portal, url, root=url, page=1)
 
-    def listing_request(self, portal, url: str, root: str, page: int, **kw) -> scrapy.Request:
-        headers = {}
+    def listing_request(self, portal, url: str, root: str, page: int, family_state: Any = None,
+                        callback=None, cls=scrapy.Request, **kw) -> scrapy.Request:
+        """A listing page (page 1 conditional on what the last crawl saw, unless ``full``)."""
+        headers = dict(kw.pop("headers", None) or {})
         if page == 1 and not self.full:
             v = self.state[portal.id].listings.get(url) or {}
             if v.get("etag"):
                 headers["If-None-Match"] = v["etag"]
             if v.get("last_modified"):
                 headers["If-Modified-Since"] = v["last_modified"]
-        return scrapy.Request(url, callback=self.parse_listing, errback=self.on_error, headers=headers,
-                              meta=self._meta(portal, role="listing", listing_url=root, page=page),
-                              dont_filter=(page == 1), **kw)
+        ref = Ref(role="listing", listing_url=root, page=page, family_state=family_state)
+        kw.setdefault("dont_filter", page == 1)
+        return self.request(portal, url, callback or self.parse_listing, ref, cls=cls, headers=headers, **kw)
 
     def detail_requests(self, portal, item: dict, listing_url: str, annual_view: bool = False):
+        """The request for report page ``item["url"]`` unless done earlier or already asked for."""
         url = item["url"]
         st = self.state[portal.id]
         if not self.full and st.detail_done(url):
             return
-        if url in self.details:
+        if not self.tracker.opened(url, portal.id, listing_url, item):
             return
-        self.details[url] = {"portal": portal.id, "pending": 1, "failed": False, "docs": [],
-                             "listing_url": listing_url,
-                             "item": {k: item.get(k) for k in ("title", "date", "year")}}
-        yield scrapy.Request(url, callback=self.parse_detail, errback=self.on_error, priority=10,
-                             meta=self._meta(portal, role="detail", listing_url=listing_url, detail_url=url,
-                                             listing_title=item.get("title") or "",
-                                             listing_date=item.get("date"), year_hint=item.get("year"),
-                                             annual_view=annual_view))
+        ref = Ref(role="detail", listing_url=listing_url, detail_url=url, title=item.get("title") or "",
+                  date=item.get("date"), year=item.get("year"), annual_view=annual_view,
+                  family_state=item.get("family_state"))
+        yield self.request(portal, url, self.parse_detail, ref, priority=10)
 
     # --- checks ------------------------------------------------------------------------------
 
@@ -231,45 +260,46 @@ class ReportSpider(scrapy.Spider):
             return response.replace(encoding=enc)
         return response
 
-    def usable(self, response, role: str) -> bool:
+    def _failed(self, ref: Ref) -> None:
+        if ref.role != "listing":
+            self.tracker.finished(ref.detail_url, ok=False)
+
+    def _done(self, ref: Ref) -> None:
+        if ref.role != "listing":
+            self.tracker.finished(ref.detail_url, ok=True)
+
+    def is_stub_listing(self, response) -> bool:
+        """Hook: a listing answer too small to be a real page (a degraded, emptied template)."""
+        return is_stub(response.body)
+
+    def usable(self, response, ref: Ref) -> bool:
         """False (and the outcome recorded) for blocks, 304, errors and degraded answers."""
         pid = response.meta["portal"]
         kind = detect_block(response.status, response.headers, response.body)
         if kind:
             self.mark_blocked(pid, kind, response.url)
-            self._fail_detail(response.meta)
+            self._failed(ref)
             return False
         if response.status == 304:
-            self.health_for(pid)["not_modified"] += 1
+            self.count(pid, "not_modified")
             return False
         if response.status >= 400:
-            if role == "listing":
-                self.listing_failed.add(response.meta.get("listing_url"))
-            self.record_error(pid, response.url, f"http-{response.status}", f"{role} answered {response.status}")
-            self._fail_detail(response.meta)
+            if ref.role == "listing":
+                self.listing_failed.add(ref.listing_url)
+            self.record_error(pid, response.url, f"http-{response.status}", f"{ref.role} answered {response.status}")
+            self._failed(ref)
             return False
-        if role == "listing" and is_stub(response.body):
-            self.listing_failed.add(response.meta.get("listing_url"))
+        if ref.role == "listing" and self.is_stub_listing(response):
+            self.listing_failed.add(ref.listing_url)
             self.record_error(pid, response.url, "stub", f"listing page of {len(response.body)} bytes")
             return False
         return True
 
-    def _fail_detail(self, meta) -> None:
-        d = self.details.get(meta.get("detail_url") or "")
-        if d is not None:
-            d["failed"] = True
-            if meta.get("role") in ("detail", "attachment"):
-                d["pending"] -= 1
-
-    def _done_one(self, meta) -> None:
-        d = self.details.get(meta.get("detail_url") or "")
-        if d is not None:
-            d["pending"] -= 1
-
     # --- listings ----------------------------------------------------------------------------
 
     def listing_items(self, response) -> list[dict]:
-        """Links on a listing page: {url, title, date}. Default: every link with a title."""
+        """Hook: links on a listing page, ``{url, title, date}`` (optionally ``family_state`` for the
+        report page's request). Default: every link with a title."""
         return self.anchor_items(response, response.css("a[href]"))
 
     def anchor_items(self, response, anchors, base_url: str | None = None) -> list[dict]:
@@ -289,8 +319,8 @@ class ReportSpider(scrapy.Spider):
             out.append({"url": url, "title": title, "date": d})
         return out
 
-    def next_pages(self, response) -> list:
-        """Further listing pages (URLs or ready Requests). Default: 下一页-style links."""
+    def next_pages(self, response, ref: Ref) -> list:
+        """Hook: further listing pages (URLs, or ready Requests). Default: 下一页-style links."""
         out = []
         for a in response.css("a[href]"):
             text = parsing.clean(" ".join(a.css("::text").getall()))
@@ -300,18 +330,17 @@ class ReportSpider(scrapy.Spider):
                     out.append(response.urljoin(href))
         return out[:1]
 
-    def parse_listing(self, response):
+    def parse_listing(self, response, ref: Ref):
         pid = response.meta["portal"]
         portal = self.portals[pid]
-        if not self.usable(response, "listing"):
+        if not self.usable(response, ref):
             return
         response = self._decoded(response)
-        self.health_for(pid)["listing_pages"] += 1
-        if response.meta.get("page") == 1:
+        self.count(pid, "listing_pages")
+        if ref.page == 1:
             et, lm = _h(response, "ETag"), _h(response, "Last-Modified")
             if et or lm:
                 self.pending_validators[pid][response.url] = {"etag": et, "last_modified": lm}
-        root = response.meta["listing_url"]
         new = 0
         for item in self.listing_items(response):
             if not parsing.is_report_title(item["title"]) or item["url"] in portal.listing_urls:
@@ -321,19 +350,23 @@ class ReportSpider(scrapy.Spider):
             item["year"] = parsing.year_hint(item["title"], item.get("date"))
             if not self.in_years(item["year"]):
                 continue
-            reqs = list(self.detail_requests(portal, item, listing_url=root))
+            reqs = list(self.detail_requests(portal, item, listing_url=ref.listing_url))
             new += len(reqs)
             yield from reqs
         if new == 0 and not self.full:
             return  # nothing new on this page: older pages hold nothing new either
-        page = response.meta.get("page", 1)
-        for nxt in self.next_pages(response):
+        for nxt in self.next_pages(response, ref):
             if isinstance(nxt, scrapy.Request):
                 yield nxt
             else:
-                yield self.listing_request(portal, nxt, root=root, page=page + 1)
+                yield self.listing_request(portal, nxt, root=ref.listing_url, page=ref.page + 1)
 
-    # --- details -----------------------------------------------------------------------------
+    # --- report pages and documents ----------------------------------------------------------
+
+    def readable(self, response, ref: Ref):
+        """Hook: the report page as the shared parser should read it (a family whose body comes
+        in script data puts it into markup here). The page is stored as served, not as returned."""
+        return response
 
     def is_inline_report(self, response) -> bool:
         text = " ".join(response.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall())
@@ -363,172 +396,114 @@ class ReportSpider(scrapy.Spider):
                 add(img.attrib["src"], img.attrib.get("alt") or "")
         return out
 
-    def parse_detail(self, response):
-        meta = response.meta
-        pid = meta["portal"]
+    def parse_detail(self, response, ref: Ref):
+        pid = response.meta["portal"]
         portal = self.portals[pid]
-        if not self.usable(response, "detail"):
+        if not self.usable(response, ref):
             return
         response = self._decoded(response)
-        title = response.css('meta[name="ArticleTitle"]::attr(content)').get() or meta.get("listing_title") or \
-            parsing.clean(response.css("title::text").get())
-        pub = response.css('meta[name="PubDate"]::attr(content)').get()
-        meta["listing_title"] = meta.get("listing_title") or parsing.clean(title)
-        if not meta.get("listing_date") and pub:
-            meta["listing_date"] = parsing.find_date(pub)
-        if not meta.get("year_hint"):
-            meta["year_hint"] = parsing.year_hint(title, meta.get("listing_date"))
+        page = self.readable(response, ref)
+        title = page.css('meta[name="ArticleTitle"]::attr(content)').get() or ref.title or \
+            parsing.clean(page.css("title::text").get())
+        pub = page.css('meta[name="PubDate"]::attr(content)').get()
+        listing_date = ref.date or (parsing.find_date(pub) if pub else None)
+        ref = replace(ref, title=ref.title or parsing.clean(title), date=listing_date,
+                      year=ref.year or parsing.year_hint(title, listing_date))
         found = 0
-        if self.is_inline_report(response):
-            self.save_document(response, role="detail", link_text=parsing.clean(title))
+        if self.is_inline_report(page):
+            yield self.document(response, ref, role="detail", link_text=parsing.clean(title))
             found += 1
-        d = self.details.get(meta["detail_url"])
-        for att in self.attachment_links(response):
+        for att in self.attachment_links(page):
             found += 1
             st = self.state[pid]
             if not self.full and att["url"] in st.documents and self.store.has(st.documents[att["url"]]):
                 continue  # fetched by an earlier crawl
-            if d is not None:
-                d["pending"] += 1
-            m = self._meta(portal, role="attachment", link_text=att["text"])
-            for k in ("listing_url", "detail_url", "listing_title", "listing_date", "year_hint"):
-                m[k] = meta.get(k)
-            yield scrapy.Request(att["url"], callback=self.parse_attachment, errback=self.on_error,
-                                 priority=20, meta=m)
+            self.tracker.spawned(ref.detail_url)
+            yield self.request(portal, att["url"], self.parse_attachment, priority=20,
+                               ref=replace(ref, role="attachment", link_text=att["text"], annual_view=False,
+                                           page=1, family_state=None))
         if found == 0:
             # maybe a list of reports (a year view), else nothing to archive here
-            items = [i for i in self.anchor_items(response, response.css("a[href]"))
-                     if parsing.is_report_title(i["title"]) and i["url"] != response.url
+            items = [i for i in self.anchor_items(page, page.css("a[href]"))
+                     if parsing.is_report_title(i["title"]) and i["url"] != page.url
                      and (parsing.YEAR_IN_TITLE.search(i["title"]) or i.get("date"))]
             for item in items:
                 item["year"] = parsing.year_hint(item["title"], item.get("date"))
                 if self.in_years(item["year"]):
-                    yield from self.detail_requests(portal, item, listing_url=meta["listing_url"])
+                    yield from self.detail_requests(portal, item, listing_url=ref.listing_url)
                     found += 1
-            if found == 0 and meta.get("annual_view"):
-                self.health_for(pid)["empty_views"] += 1
-                if d is not None:
-                    d["retry"] = True  # no report for that year yet: ask again next time
+            if found == 0 and ref.annual_view:
+                self.count(pid, "empty_views")
+                self.tracker.retry_later(ref.detail_url)  # no report for that year yet: ask again next time
             elif found == 0:
                 self.record_error(pid, response.url, "no-document", "report page with neither inline text nor attachments")
-                if d is not None:
-                    d["failed"] = True
-        self._done_one(meta)
+                self.tracker.failed(ref.detail_url)
+        self._done(ref)
 
-    def parse_attachment(self, response):
-        meta = response.meta
-        pid = meta["portal"]
-        if not self.usable(response, "attachment"):
+    def parse_attachment(self, response, ref: Ref):
+        pid = response.meta["portal"]
+        if not self.usable(response, ref):
             return
         s = sniff(response.body, response.url)
         ext = parsing.extension(response.url)
         if s.kind in ("html", "empty") or (s.kind in ("text", "xml", "json") and ext in DOCUMENT_EXTENSIONS):
             why = s.detail or (html_error_reason(response.body) if s.kind == "html" else "") or f"{s.kind} body"
-            self.health_for(pid)["rejected"] += 1
+            self.count(pid, "rejected")
             self.record_error(pid, response.url, "rejected", f"not a document: {s.kind} ({why})")
-            self._fail_detail(meta)
+            self._failed(ref)
             return
-        self.save_document(response, role="attachment", link_text=meta.get("link_text") or "", sniffed=s)
-        self._done_one(meta)
+        yield self.document(response, ref, role="attachment", link_text=ref.link_text, sniffed=s)
+        self._done(ref)
 
-    # --- output ------------------------------------------------------------------------------
-
-    def save_document(self, response, role: str, link_text: str, sniffed=None) -> dict:
-        meta = response.meta
-        pid = meta["portal"]
+    def document(self, response, ref: Ref, role: str, link_text: str, sniffed=None) -> DocumentItem:
+        """The document ``response`` as it leaves the spider (the pipelines store and list it)."""
         s = sniffed or sniff(response.body, response.url)
-        sha, rel, new = self.store.put(response.body)
-        status = "new" if new else "known"
-        request_url = (meta.get("redirect_urls") or [response.request.url if response.request else response.url])[0]
-        rec = {
-            "portal": pid, "sha256": sha, "store_path": rel, "media_type": s.media_type, "format": s.kind,
-            "size": len(response.body), "role": role, "url": request_url, "final_url": response.url,
-            "detail_url": meta.get("detail_url"), "listing_url": meta.get("listing_url"),
-            "link_text": link_text, "listing_title": meta.get("listing_title") or "",
-            "listing_date": meta.get("listing_date"),
-            "year_hint": parsing.year_hint(link_text) or meta.get("year_hint"),
-            "http_status": response.status,
-            "headers": {k: _h(response, k) for k in ("Content-Type", "ETag", "Last-Modified", "Content-Disposition")
-                        if _h(response, k)},
-            "fetched_at": _now(), "status": status,
-        }
-        self._write_line(self.run_dir / "manifest.jsonl", rec)
-        self.health_for(pid)["new_documents" if new else "known_documents"] += 1
-        self.state[pid].documents[request_url] = sha
-        d = self.details.get(meta.get("detail_url") or "")
-        if d is not None:
-            d["docs"].append(sha)
-        return rec
+        request_url = (response.meta.get("redirect_urls") or [response.request.url if response.request else response.url])[0]
+        return DocumentItem(
+            portal=response.meta["portal"], body=response.body, role=role, url=request_url, final_url=response.url,
+            detail_url=ref.detail_url, listing_url=ref.listing_url, link_text=link_text,
+            listing_title=ref.title or "", listing_date=ref.date,
+            year_hint=parsing.year_hint(link_text) or ref.year, http_status=response.status,
+            headers={k: _h(response, k) for k in ("Content-Type", "ETag", "Last-Modified", "Content-Disposition")
+                     if _h(response, k)},
+            media_type=s.media_type, format=s.kind, fetched_at=_now())
 
-    @staticmethod
-    def _write_line(path: Path, obj: dict) -> None:
-        text = json.dumps(obj, ensure_ascii=False)
-        for c, esc in _LINE_BREAKS.items():
-            text = text.replace(c, esc)
-        line = (text + "\n").encode("utf-8")
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, line)  # one write per record: concurrent crawls may append to one file
-        finally:
-            os.close(fd)
+    # --- failures and the end ----------------------------------------------------------------
 
     def on_error(self, failure):
         request = failure.request
-        meta = request.meta
-        pid = meta.get("portal")
-        if not pid:
+        pid = request.meta.get("portal")
+        ref = request.cb_kwargs.get("ref")
+        if not pid or ref is None:
             return
+        if failure.check(PortalBlocked):  # recorded once, as the portal's ``blocked``
+            self._failed(ref)
+            return
+        kind = error_kind(failure)
         exc = failure.value
-        msg = str(exc) or exc.__class__.__name__
-        name = exc.__class__.__name__
-        if isinstance(exc, IgnoreRequest):
-            if "blocked" in msg:
-                self._fail_detail(meta)
-                return
-            kind = ("redirect-loop" if "redirect" in msg.lower() else "offsite" if "offsite" in msg
-                    else "private-address" if "private" in msg else "robots" if "robots" in msg.lower() else "ignored")
-        elif "Timeout" in name or "timeout" in msg.lower():
-            kind = "timeout"
-        elif "DNS" in name:
-            kind = "dns"
-        elif "maxsize" in msg.lower() or "max size" in msg.lower() or "larger than" in msg.lower():
-            kind = "too-large"
-        elif "DataLoss" in name or "DataLoss" in msg or "truncat" in msg.lower():
-            kind = "truncated"
-        elif name in ("ConnectionRefusedError", "ConnectError", "ResponseNeverReceived", "ConnectionLost",
-                      "ConnectionDone", "TCPTimedOutError", "ResponseFailed", "DownloadFailedError") or \
-                re.search(r"Connection(Done|Lost|Refused)|ResponseNeverReceived|reset", msg):
-            kind = "connection"
-        elif name == "HttpError":
-            kind = f"http-{failure.value.response.status}"
+        # the message names Scrapy's class (a refusal's own class is already its kind)
+        name = IgnoreRequest.__name__ if isinstance(exc, PortalRefusal) else exc.__class__.__name__
+        url = (request.meta.get("redirect_urls") or [request.url])[0]  # the URL we asked for, not the last hop
+        self.record_error(pid, url, kind, f"{name}: {str(exc) or name}")
+        if ref.role == "listing":
+            self.listing_failed.add(ref.listing_url)
+        if kind in POLICY_KINDS:
+            self._done(ref)  # a policy refusal: asking again tomorrow would change nothing
         else:
-            kind = "error"
-        url = (meta.get("redirect_urls") or [request.url])[0]  # the URL we asked for, not the last hop
-        self.record_error(pid, url, kind, f"{name}: {msg}")
-        if meta.get("role") == "listing":
-            self.listing_failed.add(meta.get("listing_url"))
-        if kind in ("offsite", "private-address", "robots"):
-            self._done_one(meta)  # a policy refusal: asking again tomorrow would change nothing
-        else:
-            self._fail_detail(meta)
+            self._failed(ref)
 
     def closed(self, reason):
-        for url, d in self.details.items():
-            st = self.state[d["portal"]]
-            if d.get("retry"):
+        for url, pid, entry in self.tracker.outcomes():
+            if entry is None:
                 continue
-            if d["pending"] <= 0 and not d["failed"]:
-                st.details[url] = {"done": True, "docs": sorted(set(d["docs"]))}
-            elif d["failed"] or d["pending"] > 0:
+            st = self.state[pid]
+            if not entry["done"]:
                 prev = st.details.get(url) or {}
-                st.details[url] = {"done": False, "failures": int(prev.get("failures", 0)) + 1,
-                                   "listing_url": d["listing_url"], "item": d["item"], "docs": sorted(set(d["docs"]))}
+                entry = {"done": False, "failures": int(prev.get("failures", 0)) + 1, **{
+                    k: v for k, v in entry.items() if k != "done"}}
+            st.details[url] = entry
         for pid, st in self.state.items():
-            h = self.health_for(pid)
-            if not h["blocked"] and reason == "finished":
+            if pid not in self.blocked and reason == "finished":
                 st.listings.update({u: v for u, v in self.pending_validators[pid].items()
                                     if u not in self.listing_failed})
             st.save()
-            h["finished_at"] = _now()
-            h["close_reason"] = reason
-            self._write_line(self.run_dir / "health.jsonl", h)

@@ -1,5 +1,5 @@
 """福建省 shared government-site platform: TRS WCM columns drawn by avalon ``listModel``
-(``require(['list2.trsapi'])``). See ../shared/spec/cms-families-more.md §1.
+(``require(['list2.trsapi'])``). Markup: docs/cms-families.md#fujian.
 
 The channel page ``index.htm`` and ``index_1.htm`` … ``index_{maxStaticIndex}.htm`` are static;
 later pages come from the TRS document-library search named by ``listArgs:{channelid, classsql}``:
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import scrapy
@@ -160,7 +160,7 @@ def api_items(rows: list[dict], page_url: str, host: str) -> list[dict]:
 
 @dataclass(frozen=True)
 class ApiPage:
-    """One search-API request of a column (carried by the request)."""
+    """One search-API request of a column (``Ref.family_state`` of its request)."""
 
     column: FujianColumn
     channel_url: str               # the channel page (Referer; the origin of the API)
@@ -170,16 +170,9 @@ class ApiPage:
     def next(self) -> "ApiPage":
         return replace(self, page=self.page + 1)
 
-    def to_meta(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_meta(cls, value) -> "ApiPage | None":
-        """The API page a request's meta carries (a dict: meta may come from a saved example)."""
-        if value is None or isinstance(value, cls):
-            return value
-        return cls(column=FujianColumn(**value["column"]), channel_url=value["channel_url"],
-                   page=int(value["page"]), endpoint=value.get("endpoint") or FJDZAPP)
+    def __post_init__(self):
+        if isinstance(self.column, dict):  # from a saved example's sidecar
+            object.__setattr__(self, "column", FujianColumn(**self.column))
 
     def more_after(self, rows_on_page: int) -> bool:
         total = self.column.page_count
@@ -204,67 +197,59 @@ def api_request_args(api: ApiPage) -> dict:
 # --- the spider --------------------------------------------------------------------------------------
 
 class FujianSpider(ReportSpider):
-    """福建 TRS platform: static ``index.htm`` … ``index_{maxStaticIndex}.htm``, then the
-    ``/fjdzapp/search`` API (``/was5/web/search`` where it answers 404)."""
-
     name = "fujian"
     BODY_SELECTORS = (".article_component", ".xl-main", ".TRS_Editor")
 
-    def api_request(self, response, api: ApiPage, page: int) -> scrapy.Request:
+    def api_request(self, response, ref, api: ApiPage, page: int) -> scrapy.Request:
         """``page``: the listing page number the crawl counts (static pages included)."""
         portal = self.portals[response.meta["portal"]]
         args = api_request_args(api)
-        meta = self._meta(portal, role="listing", listing_url=response.meta["listing_url"], page=page,
-                          fujian_api=api.to_meta())
         if "formdata" in args:
-            return scrapy.FormRequest(args["url"], formdata=args["formdata"], headers=args["headers"],
-                                      callback=self.parse_listing, errback=self.on_error, meta=meta)
-        return scrapy.Request(args["url"], headers=args["headers"], callback=self.parse_listing,
-                              errback=self.on_error, meta=meta)
+            return self.listing_request(portal, args["url"], root=ref.listing_url, page=page, family_state=api,
+                                        cls=scrapy.FormRequest, formdata=args["formdata"], headers=args["headers"])
+        return self.listing_request(portal, args["url"], root=ref.listing_url, page=page, family_state=api,
+                                    headers=args["headers"])
 
     def listing_items(self, response):
-        api = ApiPage.from_meta(response.meta.get("fujian_api"))
-        if api is not None:
-            rows = api_rows(response.text) or []
-            return api_items(rows, response.url, urlsplit(api.channel_url).netloc)
+        rows = api_rows(response.text) if isinstance(response, TextResponse) else None
+        if rows is not None:  # a search answer: the API lives on the channel's own origin
+            return api_items(rows, response.url, urlsplit(response.url).netloc)
         return super().listing_items(response)
 
-    def next_pages(self, response):
-        api = ApiPage.from_meta(response.meta.get("fujian_api"))
+    def next_pages(self, response, ref):
+        api = ref.family_state if isinstance(ref.family_state, ApiPage) else None
         if api is not None:
             rows = api_rows(response.text) or []
             if not api.more_after(len(rows)):
                 return []
-            return [self.api_request(response, api.next(), response.meta.get("page", 1) + 1)]
+            return [self.api_request(response, ref, api.next(), ref.page + 1)]
         column = fujian_column(response.text)
         if column is None:  # an ordinary TRS column
             nxt = parsing.trs_next_page(response.text, response.url)
-            return [nxt] if nxt else super().next_pages(response)
+            return [nxt] if nxt else super().next_pages(response, ref)
         step = next_static_or_api(column, response.url)
         if step is None:
             return []
         kind, where = step
         if kind == "static":
             return [where]
-        api = ApiPage(column, response.meta["listing_url"], int(where))
-        return [self.api_request(response, api, response.meta.get("page", 1) + 1)]
+        return [self.api_request(response, ref, ApiPage(column, ref.listing_url, int(where)), ref.page + 1)]
 
-    def usable(self, response, role: str) -> bool:
-        api = ApiPage.from_meta(response.meta.get("fujian_api"))
-        if role == "listing" and api is not None and response.status < 300 and isinstance(response, TextResponse):
-            role = "api"  # a short JSON answer is no degraded page
-        return super().usable(response, role)
+    def is_stub_listing(self, response) -> bool:
+        if isinstance(response, TextResponse) and api_rows(response.text) is not None:
+            return False  # a short JSON answer is no degraded page
+        return super().is_stub_listing(response)
 
-    def parse_listing(self, response):
-        api = ApiPage.from_meta(response.meta.get("fujian_api"))
+    def parse_listing(self, response, ref):
+        api = ref.family_state if isinstance(ref.family_state, ApiPage) else None
         if api is not None and api.endpoint == FJDZAPP and response.status in (404, 405) \
                 and not detect_block(response.status, response.headers, response.body):
             # an older site: the same search on TRS WAS5
-            yield self.api_request(response, replace(api, endpoint=WAS5), response.meta.get("page", 1))
+            yield self.api_request(response, ref, replace(api, endpoint=WAS5), ref.page)
             return
         if api is not None and response.status < 300 and api_rows(response.text) is None:
-            self.listing_failed.add(response.meta.get("listing_url"))
+            self.listing_failed.add(ref.listing_url)
             self.record_error(response.meta["portal"], response.url, "bad-api-answer",
                               f"{api.endpoint} answered no JSON records")
             return
-        yield from super().parse_listing(response)
+        yield from super().parse_listing(response, ref)

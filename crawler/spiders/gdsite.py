@@ -16,8 +16,8 @@ class GdsiteSpider(ReportSpider):
     name = "gdsite"
     BODY_SELECTORS = (".news_cont_d_wrap",)
 
-    def next_pages(self, response):
-        out = super().next_pages(response)
+    def next_pages(self, response, ref):
+        out = super().next_pages(response, ref)
         if out:
             return out
         m = re.search(r"index_(\d+)\.(s?html?)$", urlsplit(response.url).path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from html import escape
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
@@ -51,6 +52,20 @@ def unescape_pct_u(text: str) -> str:
     return _PCT_U.sub(lambda m: chr(int(m.group(1), 16)), text or "")
 
 
+@dataclass(frozen=True)
+class RememberedApi:
+    """``Ref.family_state`` of an API page asked for straight from the state: its entry page."""
+
+    entry: str
+
+
+@dataclass(frozen=True)
+class ApiAttachments:
+    """``Ref.family_state`` of a report page: the attachments the API listed for it."""
+
+    links: tuple[tuple[str, str], ...]   # (url, name)
+
+
 class GkmlptSpider(ReportSpider):
     name = "gkmlpt"
     BODY_SELECTORS = ("#zoom",)  # where parse_detail puts the _CONFIG.DETAIL body
@@ -69,24 +84,21 @@ class GkmlptSpider(ReportSpider):
             yield self.entry_request(portal, url)
 
     def entry_request(self, portal, url: str) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse_entry, errback=self.on_error, dont_filter=True,
-                              meta=self._meta(portal, role="listing", listing_url=url, page=0))
+        return self.listing_request(portal, url, root=url, page=0, callback=self.parse_entry, dont_filter=True)
 
     def _known_api(self, portal, url: str, entry: str) -> scrapy.Request:
-        req = self.listing_request(portal, url, root=url, page=1)
-        req.meta["gkmlpt_entry"] = entry
-        return req
+        return self.listing_request(portal, url, root=url, page=1, family_state=RememberedApi(entry))
 
-    def parse_entry(self, response):
+    def parse_entry(self, response, ref):
         pid = response.meta["portal"]
         portal = self.portals[pid]
-        if not self.usable(response, "listing"):
+        if not self.usable(response, ref):
             return
         response = self._decoded(response)
         text = response.text
         m = _GK_SID.search(text)
         if not m:
-            self.listing_failed.add(response.meta["listing_url"])
+            self.listing_failed.add(ref.listing_url)
             self.record_error(pid, response.url, "no-config", "gkmlpt entry page without window._CONFIG SID")
             return
         sid = m.group(1)
@@ -119,24 +131,19 @@ class GkmlptSpider(ReportSpider):
             if not d and str(a.get("create_time") or "").isdigit():
                 d = datetime.fromtimestamp(int(a["create_time"]), timezone(timedelta(hours=8))).strftime("%Y-%m-%d")
             atts = [x for x in a.get("attachment") or [] if isinstance(x, dict) and x.get("url")]
-            if atts:
-                self.api_attachments[url] = [(response.urljoin(str(x["url"])), unescape_pct_u(str(x.get("name") or "")))
-                                             for x in atts]
-            out.append({"url": url, "title": title, "date": d})
+            item = {"url": url, "title": title, "date": d}
+            if atts:  # the report page's request carries them: its page may not link them
+                item["family_state"] = ApiAttachments(tuple(
+                    (response.urljoin(str(x["url"])), unescape_pct_u(str(x.get("name") or ""))) for x in atts))
+            out.append(item)
         return out
 
-    @property
-    def api_attachments(self) -> dict:
-        if not hasattr(self, "_api_attachments"):
-            self._api_attachments = {}
-        return self._api_attachments
-
-    def next_pages(self, response):
+    def next_pages(self, response, ref):
         data = self._articles(response)
         if data is None:
-            return super().next_pages(response)
+            return super().next_pages(response, ref)
         n = len(data.get("articles") or [])
-        page = max(1, int(response.meta.get("page") or 1))
+        page = max(1, ref.page)
         total = data.get("total")
         more = (page * _GK_PER_PAGE < int(total)) if str(total).isdigit() else n >= _GK_PER_PAGE
         if not n or not more:
@@ -145,35 +152,31 @@ class GkmlptSpider(ReportSpider):
         q = [(k, v) for k, v in parse_qsl(parts.query) if k != "page"]
         return [parts._replace(query=urlencode([("page", page + 1)] + q)).geturl()]
 
-    def usable(self, response, role: str) -> bool:
-        if role == "listing" and response.status < 300 and isinstance(response, TextResponse) \
-                and self._articles(response) is not None:
-            role = "api"  # a JSON batch: a short one is no degraded page
-        return super().usable(response, role)
+    def is_stub_listing(self, response) -> bool:
+        if isinstance(response, TextResponse) and self._articles(response) is not None:
+            return False  # a JSON batch: a short one is no degraded page
+        return super().is_stub_listing(response)
 
-    def parse_listing(self, response):
-        if response.status == 404 and response.meta.get("page", 1) >= 2:
+    def parse_listing(self, response, ref):
+        if response.status == 404 and ref.page >= 2:
             return  # past the last page: some deployments answer 404 instead of an empty batch
-        entry = response.meta.get("gkmlpt_entry")
-        if entry and response.status >= 400 and not detect_block(response.status, response.headers, response.body):
+        remembered = ref.family_state if isinstance(ref.family_state, RememberedApi) else None
+        if remembered and response.status >= 400 and not detect_block(response.status, response.headers, response.body):
             # an API page remembered from an earlier crawl is gone (new SID or category): ask the entry again
             portal = self.portals[response.meta["portal"]]
-            self.listing_failed.add(response.meta.get("listing_url"))
-            yield self.entry_request(portal, entry)
+            self.listing_failed.add(ref.listing_url)
+            yield self.entry_request(portal, remembered.entry)
             return
-        yield from super().parse_listing(response)
+        yield from super().parse_listing(response, ref)
 
-    def save_document(self, response, role: str, link_text: str, sniffed=None) -> dict:
-        served = response.meta.pop("gkmlpt_served", None) if role == "detail" else None
-        return super().save_document(served if served is not None else response, role, link_text, sniffed)
-
-    def parse_detail(self, response):
-        if response.status < 400 and isinstance(response, TextResponse):
-            html = embedded_body_html(response.text)
-            html += "".join(f'<p><a href="{escape(u)}">{escape(n)}</a></p>'
-                            for u, n in self.api_attachments.get(response.meta.get("detail_url"), []))
-            if html:  # the body (and the API's attachments) as markup the shared parser reads
-                response.meta["gkmlpt_served"] = response  # stored as served, not as rewritten here
-                text = append_to_body(response.text, f'<div id="zoom">{html}</div>')
-                response = response.replace(body=text.encode("utf-8"), encoding="utf-8")
-        yield from super().parse_detail(response)
+    def readable(self, response, ref):
+        """The ``_CONFIG.DETAIL.content`` body (and the API's attachments) as markup in ``#zoom``."""
+        if response.status >= 400 or not isinstance(response, TextResponse):
+            return response
+        html = embedded_body_html(response.text)
+        if isinstance(ref.family_state, ApiAttachments):
+            html += "".join(f'<p><a href="{escape(u)}">{escape(n)}</a></p>' for u, n in ref.family_state.links)
+        if not html:
+            return response
+        text = append_to_body(response.text, f'<div id="zoom">{html}</div>')
+        return response.replace(body=text.encode("utf-8"), encoding="utf-8")

@@ -9,6 +9,7 @@ report itself). Markup: docs/cms-families.md#hanweb.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import scrapy
@@ -20,6 +21,18 @@ _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 _NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>\s*</nextgroup>", re.S)
 _INITDATA = re.compile(r"var\s+InitData\w*\s*=\s*\[(.*?)\]\s*;", re.S)
 _JS_STR = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"", re.S)
+
+
+@dataclass(frozen=True)
+class DataproxyPager:
+    """Where a ``dataproxy.jsp`` batch came from (``Ref.family_state`` of its request)."""
+
+    proxy: str
+    form: dict
+    end: int          # the last record asked for
+    per: int
+    group: int
+    total: int
 
 
 class HanwebSpider(ReportSpider):
@@ -48,19 +61,18 @@ class HanwebSpider(ReportSpider):
             return self.anchor_items(response, sel.css("a[href]"))
         return super().listing_items(response)  # Shandong-style columns list /art/ links in the HTML
 
-    def next_pages(self, response):
+    def next_pages(self, response, ref):
         text = response.text
-        meta = response.meta
-        pg = meta.get("hanweb")
-        if pg:  # a dataproxy answer: continue while records remain
-            total = int((re.search(r"<totalrecord>\s*(\d+)", text) or [0, pg["total"]])[1])
-            start = pg["end"] + 1
+        pg = ref.family_state
+        if isinstance(pg, DataproxyPager):  # a dataproxy answer: continue while records remain
+            total = int((re.search(r"<totalrecord>\s*(\d+)", text) or [0, pg.total])[1])
+            start = pg.end + 1
             if start > total or not self._records_html(text):
                 return []
-            return [self._proxy_request(response, pg["proxy"], pg["form"], start, pg["per"], pg["group"], total)]
+            return [self._proxy_request(response, ref, pg.proxy, pg.form, start, pg.per, pg.group, total)]
         m = re.search(r"\.jpage\(\s*\{(.*?)\}\s*\)", text, re.S)
         if not m:
-            return super().next_pages(response)
+            return super().next_pages(response, ref)
         opts = m.group(1)
 
         def opt(name, default=None):
@@ -94,15 +106,13 @@ class HanwebSpider(ReportSpider):
         if not form["unitid"]:
             mm = re.search(r"\$\(['\"]#(\w+)['\"]\)\.jpage", text)
             form["unitid"] = mm.group(1) if mm else ""
-        return [self._proxy_request(response, response.urljoin(proxy), form, have + 1, per, group, total)]
+        return [self._proxy_request(response, ref, response.urljoin(proxy), form, have + 1, per, group, total)]
 
-    def _proxy_request(self, response, proxy, form, start, per, group, total):
+    def _proxy_request(self, response, ref, proxy, form, start, per, group, total):
         end = min(total, start + per * group - 1) if total else start + per * group - 1
         url = f"{proxy}?{urlencode({'startrecord': start, 'endrecord': end, 'perpage': per})}"
         portal = self.portals[response.meta["portal"]]
-        meta = self._meta(portal, role="listing", listing_url=response.meta["listing_url"],
-                          page=response.meta.get("page", 1) + 1,
-                          hanweb={"proxy": proxy, "form": form, "end": end, "per": per, "group": group, "total": total})
-        return scrapy.FormRequest(url, formdata=form, callback=self.parse_listing, errback=self.on_error, meta=meta,
-                                  headers={"Referer": response.meta["listing_url"],
-                                           "Accept": "application/xml, text/xml, */*"})
+        pager = DataproxyPager(proxy=proxy, form=form, end=end, per=per, group=group, total=total)
+        return self.listing_request(portal, url, root=ref.listing_url, page=ref.page + 1, family_state=pager,
+                                    cls=scrapy.FormRequest, formdata=form,
+                                    headers={"Referer": ref.listing_url, "Accept": "application/xml, text/xml, */*"})

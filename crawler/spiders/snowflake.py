@@ -20,10 +20,10 @@ class SnowflakeSpider(ReportSpider):
         anchors = response.css("div[class*=m-lst] a[href], div[class*=m-2lst] a[href]")
         return self.anchor_items(response, anchors) if anchors else super().listing_items(response)
 
-    def next_pages(self, response):
+    def next_pages(self, response, ref):
         m = re.search(r"maxPage\s*=\s*parseInt\(\s*['\"]?(\d+)", response.text)
         if not m:
-            return super().next_pages(response)
+            return super().next_pages(response, ref)
         last = int(m.group(1))
         mm = re.search(r"/(\d+)\.html$", urlsplit(response.url).path)
         cur = int(mm.group(1)) if mm else 1

@@ -15,6 +15,6 @@ class TrsSpider(ReportSpider):
     name = "trs"
     BODY_SELECTORS = ("#zoom", ".TRS_Editor", ".trs_editor_view")
 
-    def next_pages(self, response):
+    def next_pages(self, response, ref):
         nxt = parsing.trs_next_page(response.text, response.url)
-        return [nxt] if nxt else super().next_pages(response)
+        return [nxt] if nxt else super().next_pages(response, ref)

@@ -1,5 +1,4 @@
-"""开普云 Ucap CMS (Jiangsu 宿迁 counties, Suzhou, Shenzhen, csrc …). See
-../shared/spec/cms-families-more.md §2.
+"""开普云 Ucap CMS (Jiangsu 宿迁 counties, Suzhou, Shenzhen, csrc …). Markup: docs/cms-families.md#ucap.
 
 Columns are static ``…/<col>/xxgk_list.shtml`` (also ``nav_list``/``bmzx_list``/``list``), then
 ``xxgk_list_2.shtml``, ``xxgk_list_3.shtml`` … with items in ``ul.listContent > li`` (``a`` + date
@@ -117,9 +116,6 @@ def is_json_list(url: str) -> bool:
 # --- the spider --------------------------------------------------------------------------------------
 
 class UcapSpider(ReportSpider):
-    """开普云 Ucap: ``xxgk_list.shtml`` → ``xxgk_list_N.shtml`` until a page lists nothing or
-    answers 404; only links under the column's own path."""
-
     name = "ucap"
     BODY_SELECTORS = ("ucapcontent", "#UCAP-CONTENT", "#zoomcon")
 
@@ -128,10 +124,10 @@ class UcapSpider(ReportSpider):
             return json_items(json_list(response.text) or [], response.url)
         anchors = response.css(LIST_ITEMS)
         items = self.anchor_items(response, anchors) if anchors else super().listing_items(response)
-        prefix = column_prefix(response.meta["listing_url"])
+        prefix = column_prefix(response.url)  # every page of a list sits in the column's directory
         return [i for i in items if in_column(i["url"], prefix)]
 
-    def next_pages(self, response):
+    def next_pages(self, response, ref):
         if is_json_list(response.url):
             nxt = json_next_url(response.url, len(json_list(response.text) or []))
             return [nxt] if nxt else []
@@ -139,23 +135,22 @@ class UcapSpider(ReportSpider):
         if response.css("ul.listContent"):
             has_items = bool(listed)
         else:  # another list template: any article link of this column counts
-            prefix = column_prefix(response.meta["listing_url"])
+            prefix = column_prefix(response.url)
             has_items = any(ARTICLE.search(urlsplit(i["url"]).path) and in_column(i["url"], prefix)
                             for i in self.anchor_items(response, response.css("a[href]")))
         nxt = next_list_page(response.url, response.css("a::attr(href)").getall(), has_items)
-        return [nxt] if nxt else super().next_pages(response)
+        return [nxt] if nxt else super().next_pages(response, ref)
 
-    def usable(self, response, role: str) -> bool:
-        if role == "listing" and is_json_list(response.url) and response.status < 300 \
-                and isinstance(response, TextResponse) and json_list(response.text) is not None:
-            role = "api"  # a short JSON batch is no degraded page
-        return super().usable(response, role)
+    def is_stub_listing(self, response) -> bool:
+        if is_json_list(response.url) and isinstance(response, TextResponse) and json_list(response.text) is not None:
+            return False  # a short JSON batch is no degraded page
+        return super().is_stub_listing(response)
 
-    def parse_listing(self, response):
-        if response.status == 404 and response.meta.get("page", 1) >= 2 \
+    def parse_listing(self, response, ref):
+        if response.status == 404 and ref.page >= 2 \
                 and not detect_block(response.status, response.headers, response.body):
             return  # past the last page: the list has no page count, a 404 is its end
-        yield from super().parse_listing(response)
+        yield from super().parse_listing(response, ref)
 
 
 __all__ = ["UcapSpider", "page_number", "page_url", "column_prefix", "in_column", "next_list_page", "json_list",

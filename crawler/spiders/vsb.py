@@ -1,4 +1,4 @@
-"""博达 VSB (county government sites; universities). See ../shared/spec/cms-families-more.md §4.
+"""博达 VSB (county government sites; universities). Markup: docs/cms-families.md#vsb.
 
 Static columns are ``…/<col>.htm`` then ``…/<col>/<N-1>.htm``, ``<N-2>.htm`` … ``<col>/1.htm``:
 the numbering **counts down** (page 2 of 231 is ``230.htm``), so page 1 keeps its URL and later
@@ -89,15 +89,12 @@ def attachment_key(url: str) -> tuple[str, str] | None | bool:
 # --- the spider --------------------------------------------------------------------------------------
 
 class VsbSpider(ReportSpider):
-    """博达 VSB: ``col.htm`` then ``col/N-1.htm`` … ``col/1.htm`` (or ``list.jsp?…PAGENUM=``);
-    ``download.jsp?…wbfileid=`` attachments, one per owner + wbfileid."""
-
     name = "vsb"
     BODY_SELECTORS = ("#vsb_content", ".v_news_content")
 
-    def next_pages(self, response):
+    def next_pages(self, response, ref):
         nxt = next_page(response.text, response.url)
-        return [nxt] if nxt else super().next_pages(response)
+        return [nxt] if nxt else super().next_pages(response, ref)
 
     def attachment_links(self, response) -> list[dict]:
         out, keys = [], set()

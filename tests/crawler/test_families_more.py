@@ -6,33 +6,32 @@ from __future__ import annotations
 
 import pytest
 import scrapy
-from scrapy.http import HtmlResponse, TextResponse
+from scrapy.http import TextResponse
 
 from crawler.spiders import fujian, ucap, vsb
 from crawler.spiders.fujian import FujianSpider
 from crawler.spiders.ucap import UcapSpider
-from tests.crawler.conftest import HOST, make_spider, resp
+from tests.crawler.conftest import HOST, call, make_spider, ref, resp
 
 ROOT = f"{HOST}/zfxxgkzl/zfxxgkndbg/"
 WAS5_PAGE4 = (f"{HOST}/was5/web/search?channelid=229105&templet=docs.jsp&sortfield=-docorderpri%2C-docreltime"
               "&classsql=chnlid%3D30170&prepage=15&page=4")
+COLUMN = fujian.FujianColumn(max_static_index=2, prepage=15, record_count=62, channelid="229105",
+                             classsql="chnlid=30170")
 
 
 def listing_requests(results) -> list[scrapy.Request]:
     return [r for r in results if isinstance(r, scrapy.Request) and r.callback.__name__ == "parse_listing"]
 
 
-def _api_meta(endpoint: str, page: int = 4) -> dict:
-    col = fujian.FujianColumn(max_static_index=2, prepage=15, record_count=62, channelid="229105",
-                              classsql="chnlid=30170")
-    return {"fujian_api": fujian.ApiPage(col, ROOT, page, endpoint).to_meta()}
+def api_answer(body, page: int = 4, endpoint: str = "fjdzapp", status: int = 200) -> TextResponse:
+    """``body`` (bytes, or a saved page's path) as the answer to API page ``page`` of the column."""
+    return resp(f"{HOST}/fjdzapp/search", body, rcls=TextResponse, status=status, listing_url=ROOT, page=page,
+                family_state=fujian.ApiPage(COLUMN, ROOT, page, endpoint))
 
 
-def _api_response(body: bytes, status: int = 200, page: int = 4, endpoint: str = "fjdzapp") -> TextResponse:
-    url = f"{HOST}/fjdzapp/search"
-    return TextResponse(url=url, status=status, body=body, encoding="utf-8",
-                        request=scrapy.Request(url, meta={"portal": "t", "role": "listing", "listing_url": ROOT,
-                                                          "page": page, **_api_meta(endpoint, page)}))
+def kinds(spider) -> list[str]:
+    return [e["kind"] for e in spider.test_errors]
 
 
 # --- 福建 TRS platform ---------------------------------------------------------------------------------
@@ -40,36 +39,35 @@ def _api_response(body: bytes, status: int = 200, page: int = 4, endpoint: str =
 def test_fujian_fjdzapp_request_carries_what_the_endpoint_wants(tmp_path):
     sp = make_spider(FujianSpider, tmp_path, ROOT)
     r = resp(f"{ROOT}index_2.htm", "fujian/channel_index_2.htm", listing_url=ROOT, page=3)
-    [api] = listing_requests(sp.parse_listing(r))
+    [api] = listing_requests(call(sp.parse_listing, r))
     assert api.method == "POST" and api.url == f"{HOST}/fjdzapp/search"
     assert api.headers[b"X-Requested-With"] == b"XMLHttpRequest" and api.headers[b"Referer"] == ROOT.encode()
     assert api.headers[b"Origin"] == HOST.encode()
     assert api.headers[b"Content-Type"].startswith(b"application/x-www-form-urlencoded")
-    assert not api.meta.get("dont_merge_cookies") and "cookiejar" not in api.meta  # no session needed
+    assert ref(api).page == 4 and ref(api).family_state == fujian.ApiPage(COLUMN, ROOT, 4, "fjdzapp")
+    assert b"If-None-Match" not in api.headers and "cookiejar" not in api.meta  # no session needed
 
 
 def test_fujian_fjdzapp_404_falls_back_to_was5_and_the_last_api_page_ends(tmp_path):
     sp = make_spider(FujianSpider, tmp_path, ROOT)
-    [again] = list(sp.parse_listing(_api_response(b"<html>404</html>", status=404)))
+    [again] = call(sp.parse_listing, api_answer(b"<html>404</html>", status=404))
     assert again.method == "GET" and again.url == WAS5_PAGE4
-    assert again.meta["page"] == 4 and again.meta["fujian_api"]["endpoint"] == "was5"
-    assert sp.health_for("t")["errors"] == [] and ROOT not in sp.listing_failed
+    assert ref(again).page == 4 and ref(again).family_state.endpoint == "was5"
+    assert sp.test_errors == [] and ROOT not in sp.listing_failed
     # the last page by recordCount (5 of 62/15): no further request
-    last = resp(f"{HOST}/fjdzapp/search", "fujian/fjdzapp_page4.json", rcls=TextResponse, listing_url=ROOT, page=5,
-                **_api_meta("fjdzapp", page=5))
-    assert listing_requests(sp.parse_listing(last)) == []
+    assert listing_requests(call(sp.parse_listing, api_answer("fujian/fjdzapp_page4.json", page=5))) == []
 
 
 def test_fujian_was5_404_too_is_a_recorded_error(tmp_path):
     sp = make_spider(FujianSpider, tmp_path, ROOT)
-    assert list(sp.parse_listing(_api_response(b"<html>404</html>", status=404, endpoint="was5"))) == []
-    assert [e["kind"] for e in sp.health_for("t")["errors"]] == ["http-404"] and ROOT in sp.listing_failed
+    assert call(sp.parse_listing, api_answer(b"<html>404</html>", status=404, endpoint="was5")) == []
+    assert kinds(sp) == ["http-404"] and ROOT in sp.listing_failed
 
 
 def test_fujian_api_answer_that_is_no_json_is_a_recorded_error(tmp_path):
     sp = make_spider(FujianSpider, tmp_path, ROOT)
-    assert list(sp.parse_listing(_api_response("<html><body>系统繁忙</body></html>".encode()))) == []
-    assert [e["kind"] for e in sp.health_for("t")["errors"]] == ["bad-api-answer"]
+    assert call(sp.parse_listing, api_answer("<html><body>系统繁忙</body></html>".encode())) == []
+    assert kinds(sp) == ["bad-api-answer"]
     assert ROOT in sp.listing_failed  # its validators are not kept: tomorrow asks again in full
 
 
@@ -77,19 +75,15 @@ def test_fujian_api_page_with_nothing_new_stops(tmp_path):
     sp = make_spider(FujianSpider, tmp_path, ROOT)
     for u in ("202001/t20200121_5200001.htm", "201901/t20190125_4900003.htm"):
         sp.state["t"].details[ROOT + u] = {"done": True, "docs": ["x"]}
-    r = resp(f"{HOST}/fjdzapp/search", "fujian/fjdzapp_page4.json", rcls=TextResponse, listing_url=ROOT, page=4,
-             **_api_meta("fjdzapp"))
-    assert list(sp.parse_listing(r)) == []
+    assert call(sp.parse_listing, api_answer("fujian/fjdzapp_page4.json")) == []
 
 
 def test_fujian_column_without_listmodel_is_paged_like_trs(tmp_path):
     sp = make_spider(FujianSpider, tmp_path, f"{HOST}/zwgk/nb/")
     body = ('<html><body><ul><li><a href="./202401/t20240117_1.htm">某局2023年政府信息公开工作年度报告</a>'
             '<span>2024-01-17</span></li></ul><script>createPageHTML(3, 0, "index", "htm");</script></body></html>')
-    r = HtmlResponse(url=f"{HOST}/zwgk/nb/", body=body.encode(), encoding="utf-8",
-                     request=scrapy.Request(f"{HOST}/zwgk/nb/", meta={"portal": "t", "role": "listing",
-                                                                      "listing_url": f"{HOST}/zwgk/nb/", "page": 1}))
-    assert [x.url for x in listing_requests(sp.parse_listing(r))] == [f"{HOST}/zwgk/nb/index_1.htm"]
+    r = resp(f"{HOST}/zwgk/nb/", body.encode())
+    assert [x.url for x in listing_requests(call(sp.parse_listing, r))] == [f"{HOST}/zwgk/nb/index_1.htm"]
 
 
 @pytest.mark.parametrize("script,expected_column", [
@@ -123,21 +117,17 @@ def test_ucap_empty_list_page_ends_the_list(tmp_path):
     sp = make_spider(UcapSpider, tmp_path, root)
     sp.full = True  # even a full walk stops at a page that lists nothing
     r = resp(f"{HOST}/sysfj/zfxxgknb/xxgk_list_5.shtml", "ucap/xxgk_list_empty.shtml", listing_url=root, page=5)
-    assert list(sp.parse_listing(r)) == []
+    assert call(sp.parse_listing, r) == []
 
 
 def test_ucap_404_past_the_last_page_ends_quietly(tmp_path):
     root = f"{HOST}/sysfj/zfxxgknb/xxgk_list.shtml"
     sp = make_spider(UcapSpider, tmp_path, root)
-    gone = HtmlResponse(url=f"{HOST}/sysfj/zfxxgknb/xxgk_list_4.shtml", status=404, body=b"<h1>404</h1>",
-                        request=scrapy.Request(root, meta={"portal": "t", "role": "listing", "listing_url": root,
-                                                           "page": 4}))
-    assert list(sp.parse_listing(gone)) == []
-    assert sp.health_for("t")["errors"] == [] and root not in sp.listing_failed
-    first = HtmlResponse(url=root, status=404, body=b"<h1>404</h1>",
-                         request=scrapy.Request(root, meta={"portal": "t", "role": "listing", "listing_url": root,
-                                                            "page": 1}))
-    assert list(sp.parse_listing(first)) == [] and root in sp.listing_failed  # the column itself: an error
+    gone = resp(f"{HOST}/sysfj/zfxxgknb/xxgk_list_4.shtml", b"<h1>404</h1>", status=404, listing_url=root, page=4)
+    assert call(sp.parse_listing, gone) == []
+    assert sp.test_errors == [] and root not in sp.listing_failed
+    first = resp(root, b"<h1>404</h1>", status=404, listing_url=root, page=1)
+    assert call(sp.parse_listing, first) == [] and root in sp.listing_failed  # the column itself: an error
 
 
 @pytest.mark.parametrize("url,n,expected_url", [
@@ -162,14 +152,13 @@ def test_ucap_json_list_paging(url, batch, expected_url):
     assert ucap.json_next_url(url, batch) == expected_url
 
 
-def test_ucap_json_list_answer_that_is_no_json_falls_back_to_html_reading(tmp_path):
+def test_ucap_json_list_answer_that_is_no_json_is_a_degraded_page(tmp_path):
     url = f"{HOST}/szinf/info/getInfoCommon/?pagesize=3&currpage=1&channelid=ab"
     assert ucap.json_list("<html>维护中</html>") is None and ucap.json_list('{"infolist": "x"}') is None
     sp = make_spider(UcapSpider, tmp_path, url)
-    r = TextResponse(url=url, body="<html><body>系统维护中</body></html>".encode(), encoding="utf-8",
-                     request=scrapy.Request(url, meta={"portal": "t", "role": "listing", "listing_url": url, "page": 1}))
-    assert list(sp.parse_listing(r)) == []
-    assert [e["kind"] for e in sp.health_for("t")["errors"]] == ["stub"]  # short non-JSON: a degraded page
+    r = resp(url, "<html><body>系统维护中</body></html>".encode(), rcls=TextResponse)
+    assert call(sp.parse_listing, r) == []
+    assert kinds(sp) == ["stub"]  # a short answer that is no JSON batch: a degraded page
 
 
 # --- 博达 VSB ------------------------------------------------------------------------------------------

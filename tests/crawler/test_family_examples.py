@@ -10,10 +10,13 @@ Sidecar keys: ``url`` (the page's URL), ``role`` (``listing`` | ``detail``), ``c
 ``parse_listing`` / ``parse_detail``; e.g. gkmlpt's entry page ``parse_entry``), ``portal_listing``
 (the portal's registry listing URL, default ``url``), ``page`` (listing page number, default 1),
 ``years`` ([first, last] filter, default none), ``title`` (a detail page's title from its listing),
-``meta`` (extra request state a family's pager reads).
+``family_state`` (the request's ``Ref.family_state``: ``{type: <class in the family's spider
+module>, <its fields>}``, e.g. Hanweb's ``DataproxyPager``).
 """
 from __future__ import annotations
 
+import hashlib
+import importlib
 import json
 import os
 from pathlib import Path
@@ -23,9 +26,10 @@ import scrapy
 import yaml
 from scrapy.http import HtmlResponse, TextResponse, XmlResponse
 
+from crawler.items import DocumentItem
 from crawler.registry import FAMILIES
 from crawler.spiders import spider_classes
-from tests.crawler.conftest import FIXTURES, make_spider, read_jsonl, resp
+from tests.crawler.conftest import FIXTURES, call, make_spider, resp
 
 UPDATE = os.environ.get("NIANBAO_UPDATE_EXAMPLES") == "1"
 RESPONSE_CLASS = {"json": TextResponse, "xml": XmlResponse, "txt": TextResponse}
@@ -48,21 +52,30 @@ def all_examples():
 
 
 def describe_request(r: scrapy.Request) -> dict:
-    m = r.meta
+    ref = r.cb_kwargs["ref"]
     out = {"url": r.url, "method": r.method, "callback": r.callback.__name__}
     if r.method == "POST":
         out["form"] = dict(sorted(x.split("=", 1) for x in r.body.decode().split("&") if x))
-    for key, name in (("listing_title", "title"), ("listing_date", "date"), ("year_hint", "year"),
-                      ("link_text", "link_text"), ("page", "page")):
-        if m.get(key) not in (None, ""):
-            out[name] = m[key]
+    for name in ("title", "date", "year", "link_text"):
+        if getattr(ref, name) not in (None, ""):
+            out[name] = getattr(ref, name)
+    if ref.role == "listing":
+        out["page"] = ref.page
     return out
 
 
-def describe_document(rec: dict) -> dict:
-    keys = ("role", "url", "format", "media_type", "sha256", "size", "link_text", "listing_title", "listing_date",
-            "year_hint")
-    return {k: rec.get(k) for k in keys}
+def describe_document(doc: DocumentItem) -> dict:
+    return {"role": doc.role, "url": doc.url, "format": doc.format, "media_type": doc.media_type,
+            "sha256": hashlib.sha256(doc.body).hexdigest(), "size": len(doc.body), "link_text": doc.link_text,
+            "listing_title": doc.listing_title, "listing_date": doc.listing_date, "year_hint": doc.year_hint}
+
+
+def family_state(family: str, spec: dict | None):
+    if not spec:
+        return None
+    spec = dict(spec)
+    cls = getattr(importlib.import_module(f"crawler.spiders.{family}"), spec.pop("type"))
+    return cls(**spec)
 
 
 def run_example(family: str, page: Path, meta: dict, tmp_path: Path) -> dict:
@@ -71,20 +84,18 @@ def run_example(family: str, page: Path, meta: dict, tmp_path: Path) -> dict:
     spider = make_spider(cls, tmp_path, meta.get("portal_listing") or url)
     spider.years = tuple(meta["years"]) if meta.get("years") else None
     role = meta["role"]
-    extra = dict(meta.get("meta") or {})
+    fields = {"listing_url": meta.get("portal_listing") or url, "family_state": family_state(family, meta.get("family_state"))}
     if role == "listing":
-        extra.setdefault("page", meta.get("page", 1))
-        extra.setdefault("listing_url", meta.get("portal_listing") or url)
+        fields["page"] = meta.get("page", 1)
     else:
-        extra.setdefault("listing_title", meta.get("title") or "")
-        extra.setdefault("listing_url", meta.get("portal_listing") or url)
+        fields["title"] = meta.get("title") or ""
     rcls = RESPONSE_CLASS.get(page.suffix.lstrip(".").lower(), HtmlResponse)
-    response = resp(url, str(page.relative_to(FIXTURES)), role=role, rcls=rcls, **extra)
+    response = resp(url, str(page.relative_to(FIXTURES)), role=role, rcls=rcls, **fields)
     callback = getattr(spider, meta.get("callback") or {"listing": "parse_listing", "detail": "parse_detail"}[role])
-    reqs = [describe_request(r) for r in callback(response) or [] if isinstance(r, scrapy.Request)]
-    docs = [describe_document(d) for d in read_jsonl(spider.run_dir / "manifest.jsonl")]
-    errors = [{"kind": e["kind"], "url": e["url"]} for e in spider.health_for("t")["errors"]]
-    return {"requests": reqs, "documents": docs, "errors": errors}
+    out = call(callback, response)
+    return {"requests": [describe_request(r) for r in out if isinstance(r, scrapy.Request)],
+            "documents": [describe_document(d) for d in out if isinstance(d, DocumentItem)],
+            "errors": [{"kind": e["kind"], "url": e["url"]} for e in spider.test_errors]}
 
 
 @pytest.mark.parametrize("family", FAMILIES)
