@@ -113,10 +113,10 @@ class ReportSpider(scrapy.Spider):
 
     def _setup(self, settings) -> None:
         if not settings.frozen:  # the guard middleware reads the same registry from the settings
-            if self.registry_arg:
-                settings.set("NIANBAO_REGISTRY", self.registry_arg, priority="spider")
+            if self.registry_arg:    # (-a beats -s here, as below)
+                settings.set("NIANBAO_REGISTRY", self.registry_arg, priority="cmdline")
             if self.base_url_arg:
-                settings.set("NIANBAO_SAMPLE_BASE", self.base_url_arg, priority="spider")
+                settings.set("NIANBAO_SAMPLE_BASE", self.base_url_arg, priority="cmdline")
         self.data_dir = data_dir(settings)
         self.run_id = run_id(settings)
         reg = self.registry_arg or settings.get("NIANBAO_REGISTRY") or None
