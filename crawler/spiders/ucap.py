@@ -47,15 +47,16 @@ def page_url(url: str, n: int) -> str | None:
 
 
 def column_prefix(listing_url: str) -> str:
-    """``scheme://host/dir/`` of a column's entry URL: the part its own documents live under."""
+    """``host/dir/`` of a column's list page: the part its own documents live under (http and
+    https links alike)."""
     parts = urlsplit(listing_url)
     path = parts.path if parts.path.endswith("/") else parts.path.rsplit("/", 1)[0] + "/"
-    return f"{parts.scheme}://{parts.netloc.lower()}{path}"
+    return f"{parts.netloc.lower()}{path}"
 
 
 def in_column(url: str, prefix: str) -> bool:
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc.lower()}{parts.path}".startswith(prefix)
+    return f"{parts.netloc.lower()}{parts.path}".startswith(prefix)
 
 
 def next_list_page(url: str, hrefs: list[str], has_items: bool) -> str | None:

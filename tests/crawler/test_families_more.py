@@ -161,6 +161,14 @@ def test_ucap_json_list_answer_that_is_no_json_is_a_degraded_page(tmp_path):
     assert kinds(sp) == ["stub"]  # a short answer that is no JSON batch: a degraded page
 
 
+def test_ucap_column_membership():
+    prefix = ucap.column_prefix("http://h.gov.cn/sysfj/zfxxgknb/xxgk_list_2.shtml")
+    assert ucap.in_column("https://h.gov.cn/sysfj/zfxxgknb/202401/" + "a" * 32 + ".shtml", prefix)
+    assert not ucap.in_column("http://h.gov.cn/sytjj/zfxxgknb/202401/" + "a" * 32 + ".shtml", prefix)
+    assert not ucap.in_column("http://other.gov.cn/sysfj/zfxxgknb/202401/" + "a" * 32 + ".shtml", prefix)
+    assert ucap.column_prefix("http://h.gov.cn/dofcom/0204/") == "h.gov.cn/dofcom/0204/"
+
+
 # --- 博达 VSB ------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("html,url,expected_url", [
