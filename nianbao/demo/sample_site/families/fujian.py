@@ -1,4 +1,4 @@
-"""Sample 福建 TRS-platform columns (cms-families-more.md §1): ``index.htm`` and
+"""Sample 福建 TRS-platform columns (docs/cms-families.md#fujian): ``index.htm`` and
 ``index_1..maxStaticIndex.htm`` carry the avalon ``listModel`` script; later pages exist only in the
 search API, which ``answer`` serves: ``POST /fjdzapp/search`` (403 without X-Requested-With, Origin
 and Referer; JSON under ``data``) or, for ``api: was5`` portals, 404 there and ``GET

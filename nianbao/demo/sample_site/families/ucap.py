@@ -1,4 +1,4 @@
-"""Sample 开普云 Ucap column (cms-families-more.md §2): ``xxgk_list.shtml`` → ``xxgk_list_N.shtml``
+"""Sample 开普云 Ucap column (docs/cms-families.md#ucap): ``xxgk_list.shtml`` → ``xxgk_list_N.shtml``
 (no page count: the page after the last answers 404), items in ``ul.listContent``, articles
 ``YYYYMM/<32 hex>.shtml`` with the body in ``<ucapcontent>``, and a report of another department
 listed in the column (an entry with ``drift: <its column path>``)."""
