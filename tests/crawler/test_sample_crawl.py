@@ -169,3 +169,22 @@ def test_an_api_item_published_between_nights_costs_one_list_request(site, tmp_p
     [doc] = read_jsonl(run / "manifest.jsonl")
     assert doc["status"] == "new" and doc["year_hint"] == 2024 and doc["role"] == "attachment"
     assert sum(p.startswith(api_path) for p in log) == 1 and len(log) == 3, log   # list page, report page, file
+
+
+@pytest.mark.parametrize("pid,listing_path", [
+    ("sample-fujian", "/fj/fgw/zfxxgkzl/zfxxgkndbg/"),
+    ("sample-fujian-was5", "/fj/jyt/zwgk/zfxxgkndbg/"),
+    ("sample-ucap", "/ucap/shuyang/syssfj/zfxxgknb/xxgk_list.shtml"),
+    ("sample-vsb", "/vsb/wushan/xxgk/zfxxgknb.htm"),
+])
+def test_api_and_script_families_exact_then_one_conditional_request(site, nights, pid, listing_path):
+    first = [r for r in nights["first"]["manifest"] if r["portal"] == pid]
+    assert sorted((r["sha256"], r["url"][len(site.base_url):]) for r in first) == \
+        sorted((d["sha256"], d["url"]) for d in site.truth[pid])
+    assert nights["first"]["health"][pid]["new_documents"] == len(site.truth[pid]) > 0
+    second = nights["second"]["health"][pid]
+    assert second["requests"] == 1 and second["not_modified"] == 1 and second["new_documents"] == 0
+    assert [r for r in nights["second"]["manifest"] if r["portal"] == pid] == []
+    assert (("GET", listing_path, 304) in {(m, p, s) for m, p, s, _ in nights["second"]["log"]})
+    # another department's report linked from the Ucap list is never fetched
+    assert not any("/sytjj/" in p for _, p, _, _ in nights["first"]["log"])
