@@ -155,12 +155,11 @@ def discover(start_url: str, fetch: Callable[[str], Fetched], *, depth: int = 4,
             continue
         seen.add(url)
         page = fetch(url)
-        if page.error or page.status >= 400:
-            result.errors.append({"url": url, "error": page.error or f"HTTP {page.status}"})
-            continue
-        det = detect_family(page.url, page.body, page.headers, page.status)
-        if det.blocked:
-            result.errors.append({"url": url, "error": f"anti-bot wall {det.blocked}"})
+        det = None if page.error else detect_family(page.url, page.body, page.headers, page.status)
+        why = page.error or (det.blocked and f"anti-bot wall {det.blocked}") or (
+            page.status >= 400 and f"HTTP {page.status}")
+        if why:
+            result.errors.append({"url": url, "error": why})
             continue
         result.pages.append(page.url)
         html = decode_html(page.body, page.headers)
@@ -188,15 +187,13 @@ def _add(columns, result, taken_ids, unit: Unit, col_url: str, text: str, found_
         return
     if det is None:
         page = fetch(col_url)
-        if page.error or page.status >= 400:
-            result.errors.append({"url": col_url, "error": page.error or f"HTTP {page.status}",
-                                  "column_of": unit.name})
+        det = None if page.error else detect_family(page.url, page.body, page.headers, page.status)
+        why = page.error or (det.blocked and f"anti-bot wall {det.blocked}") or (
+            page.status >= 400 and f"HTTP {page.status}")
+        if why:   # a column that cannot be read is reported, not proposed
+            result.errors.append({"url": col_url, "error": why, "column_of": unit.name})
             return
-        det = detect_family(page.url, page.body, page.headers, page.status)
         col_url = page.url
-    if det.blocked:
-        result.errors.append({"url": col_url, "error": f"anti-bot wall {det.blocked}", "column_of": unit.name})
-        return
     base = f"{unit.region_code or 'x'}-{_unit_slug(unit.home)}"
     cid, k = base, 2
     while cid in taken_ids:

@@ -18,7 +18,8 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 
 # the annual-report column (the disclosure one, not 统计年报 / 企业年报 / 法治政府建设年度报告 …)
-_COLUMN = re.compile(r"信息公开.{0,8}(?:年报|年度报告)|^(?:政务公开|公开|工作)?(?:年报|年度报告)(?:专栏|专题|栏目)?$")
+_COLUMN = re.compile(r"信息公开.{0,8}(?:年报|年度报告)|"
+                     r"^(?:(?:19|20)\d{2}年)?(?:政务公开|公开|工作)?(?:年报|年度报告|度报告)(?:专栏|专题|栏目)?$")
 _NOT_COLUMN = re.compile(r"统计|企业|工商|年鉴|决算|预算|财务|法治|上市|年检|个体|合作社|人大|政协|审计工作|年度考核")
 _YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
 _NAV = re.compile(r"政府信息公开|信息公开|政务公开|公开目录|信息公开平台|部门|区县|县区|县市区|乡镇|镇街|街道|市直|"

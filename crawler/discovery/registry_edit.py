@@ -67,7 +67,7 @@ def write_candidates(result_dict: dict, path: Path) -> None:
 def _id_lines(lines: list[str]) -> dict[str, int]:
     out = {}
     for i, line in enumerate(lines):
-        m = re.match(r"^- \{id: ([a-z0-9][a-z0-9-]*),", line)
+        m = re.match(r"^- \{(?:.*?[,{] )?id: '?([a-z0-9][a-z0-9-]*)'?[,}]", line)
         if m:
             out[m.group(1)] = i
     return out
