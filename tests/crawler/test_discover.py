@@ -228,3 +228,23 @@ def test_auto_family_is_detected_recorded_and_learned(site, tmp_path):
     assert changed == {k: v for k, v in wanted.items() if k != "sample-blocked-rs"}   # a wall teaches nothing
     text = reg.read_text(encoding="utf-8")
     assert text.count("family: auto") == 1
+
+
+def test_a_crawl_of_an_auto_portal_detects_first_then_crawls(site, tmp_path):
+    """The runner resolves `family: auto` (run_dir/detections.jsonl) and crawls with the answer."""
+    from crawler.runner import crawl
+    from tests.crawler.conftest import read_jsonl
+
+    raw = yaml.safe_load(site.registry_path.read_text(encoding="utf-8"))
+    entry = next(e for e in raw["portals"] if e["id"] == "sample-snowflake")
+    entry["family"] = "auto"
+    reg = tmp_path / "auto.yaml"
+    reg.write_text(yaml.safe_dump({"sample": True, "portals": [entry]}, allow_unicode=True, sort_keys=False),
+                   encoding="utf-8")
+    run = crawl(None, None, False, "auto1", tmp_path / "data", registry_path=reg, base_url=site.base_url)
+    det = read_jsonl(run / "detections.jsonl")
+    assert [(d["portal"], d["family"]) for d in det] == [("sample-snowflake", "snowflake")]
+    health = read_jsonl(run / "health.jsonl")
+    assert [(h["portal"], h["family"]) for h in health] == [("sample-snowflake", "snowflake")]
+    got = sorted(r["sha256"] for r in read_jsonl(run / "manifest.jsonl"))
+    assert got == sorted(d["sha256"] for d in site.truth["sample-snowflake"])
