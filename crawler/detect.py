@@ -11,9 +11,11 @@ in its order (Hanweb ``dataproxy.jsp``; Hanweb ``module/xxgk/``; truecms
 ``messageController/getMessage.do``; JPaaS ``jpaas-publish-server``; Epoint ``govInfoPub`` /
 ``EWB-FRONT``), then the further markers of §8 and cms-families.md (gkmlpt ``_CONFIG``, the
 Fujian TRS platform, Guangdong 集约化, 开普云 Ucap, 博达 VSB, EmpireCMS, Hanweb static, TRS
-WCM, the 延安 Snowflake CMS, the ``/c<id>/`` cluster). The first rule with a strong marker (a
-string only that family writes) or with at least two links of its URL shape wins; the other
-rules that also matched are listed as ``also``. Nothing matched: ``generic`` with what was seen.
+WCM, the 延安 Snowflake CMS, the ``/c<id>/`` cluster). The first rule, in that order, with a
+strong marker (a string only that family writes, or its URL grammar in the page's own URL) wins;
+failing that, the rule with the most links of its URL shape on the page's own host (at least two;
+links to other sites say nothing about this one). The other rules that matched are listed as
+``also``. Nothing matched: ``generic`` with what was seen.
 Families the crawler has no spider for (truecms, epoint, ucap, vsb, …) crawl as ``generic``.
 """
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Mapping
+from urllib.parse import urlsplit
 
 from w3lib.encoding import html_to_unicode
 
@@ -150,7 +153,8 @@ def _links(text: str) -> list[str]:
             for h in found]
 
 
-def _match(rule: Rule, url: str, text: str, links: list[str]) -> list[str]:
+def _match(rule: Rule, url: str, text: str, links: list[str]) -> tuple[list[str], bool, int]:
+    """(evidence, has a strong marker, largest count of same-shape links)."""
     ev = []
     for label, rx in rule.strong:
         m = rx.search(text)
@@ -160,13 +164,21 @@ def _match(rule: Rule, url: str, text: str, links: list[str]) -> list[str]:
         if rx.search(url or ""):
             ev.append(label)
     strong = bool(ev)
+    best = 0
     for label, rx in rule.links:
         hits = [h for h in links if rx.search(h)]
         if hits:
             ev.append(f"{label} ×{len(hits)}: {hits[0][:100]}")
-            if len(hits) >= rule.min_links:
-                strong = True
-    return ev if strong else []
+            best = max(best, len(hits))
+    return ev, strong, best
+
+
+def _own_links(url: str, links: list[str]) -> list[str]:
+    """Links on the page's own host (relative ones included); all links when the host is unknown."""
+    host = urlsplit(url or "").netloc.lower()
+    if not host:
+        return links
+    return [h for h in links if not urlsplit(h).netloc or urlsplit(h).netloc.lower() == host]
 
 
 def detect_family(url: str, body: bytes | str | None, headers: Mapping | None = None,
@@ -178,15 +190,20 @@ def detect_family(url: str, body: bytes | str | None, headers: Mapping | None = 
     if wall:
         return Detection("blocked", "generic", [f"anti-bot answer {wall} (status {status})"], blocked=wall)
     text = body if isinstance(body, str) else decode_html(raw, headers)
-    links = _links(text)
-    matched: list[tuple[Rule, list[str]]] = []
+    links = _own_links(url, _links(text))
+    strong, by_links = [], []
     for rule in RULES:
-        ev = _match(rule, url, text, links)
-        if ev and all(r.cms != rule.cms for r, _ in matched):
-            matched.append((rule, ev))
+        ev, is_strong, count = _match(rule, url, text, links)
+        if is_strong:
+            strong.append((rule, ev))
+        elif count >= rule.min_links:
+            by_links.append((count, rule, ev))
+    by_links.sort(key=lambda t: -t[0])      # stable: ties keep the rule order
+    matched = strong + [(rule, ev) for _, rule, ev in by_links]
     if matched:
         rule, ev = matched[0]
-        return Detection(rule.cms, rule.family, ev, also=[r.cms for r, _ in matched[1:]])
+        also = list(dict.fromkeys(r.cms for r, _ in matched[1:] if r.cms != rule.cms))
+        return Detection(rule.cms, rule.family, ev, also=also)
     return Detection("generic", "generic", ["no family marker found; saw: " + seen_summary(text, links)])
 
 

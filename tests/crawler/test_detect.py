@@ -22,7 +22,7 @@ CASES = [  # fixture, url it came from, expected cms, expected crawler family
     ("hanweb/article.html", "http://a.gov.cn/art/2024/1/29/art_33718_1.html", "hanweb", "hanweb"),
     ("detect/hanweb_xxgk.html", "http://a.gov.cn/xxgk/index.html", "hanweb-xxgk", "hanweb"),
     ("detect/hanweb_jpaas.html", "http://a.gov.cn/col/col1229063423/index.html", "hanweb-jpaas", "generic"),
-    ("detect/gdsite_list.html", "http://a.gov.cn/zwgk/xxgkndbg/", "gdsite", "gdsite"),
+    ("detect/gdsite_list.html", "http://www.example.gov.cn/zwgk/xxgkndbg/", "gdsite", "gdsite"),
     ("gdsite/post.html", "http://a.gov.cn/zwgk/xxgkndbg/content/post_1.html", "gdsite", "gdsite"),
     ("detect/gkmlpt_index.html", "http://a.gov.cn/gkmlpt/index", "gkmlpt", "gkmlpt"),
     ("gkmlpt/post_10987654.html", "http://a.gov.cn/gkmlpt/content/10/10987/post_10987654.html", "gkmlpt", "gkmlpt"),
@@ -71,6 +71,22 @@ def test_kaipuyun_error_report_script_is_not_ucap():
 def test_generic_says_what_it_saw():
     d = detect_family("http://a.gov.cn/", "<html><head><title>首页</title></head><body><a href='x.pdf'>r</a></body></html>")
     assert d.cms == "generic" and "title '首页'" in d.evidence[0] and ".pdf×1" in d.evidence[0]
+
+
+def test_links_to_other_sites_say_nothing_about_this_one():
+    """A TRS city home linking to two Hanweb department sites is still TRS, not Hanweb."""
+    body = ('<html><body><a href="http://jyj.x.gov.cn/col/col1/index.html">教育局</a>'
+            '<a href="http://wjw.x.gov.cn/col/col2/index.html">卫健委</a>'
+            '<a href="./202401/t20240129_1.html">a</a><a href="./202401/t20240128_2.html">b</a></body></html>')
+    assert detect_family("http://www.x.gov.cn/", body).cms == "trs"
+    assert detect_family("", body).also == ["trs"]       # a saved file: every link counts, ties keep the order
+
+
+def test_a_strong_marker_beats_link_shapes():
+    body = ('<html><body><div class="TRS_Editor">x</div>' + "".join(
+        f'<a href="/info/10/{i}.htm">{i}</a>' for i in range(5)) + "</body></html>")
+    d = detect_family("http://www.x.gov.cn/a.html", body)
+    assert d.cms == "trs" and d.also == ["vsb"]
 
 
 def test_one_link_shape_alone_is_not_enough():
