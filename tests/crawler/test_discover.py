@@ -5,7 +5,6 @@ import json
 import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 import yaml
@@ -15,7 +14,7 @@ from crawler.discovery import pages, regions
 from crawler.discovery.auto import resolve_auto
 from crawler.discovery.crawl import discover, host_rule, site_domain
 from crawler.discovery.fetch import PoliteFetcher
-from crawler.discovery.registry_edit import apply_candidates, learn_detections, seed_entry
+from crawler.discovery.registry_edit import learn_detections, seed_entry
 from crawler.registry import DEFAULT_REGISTRY, load_registry, validate_entry
 from nianbao.cli import main
 
