@@ -8,6 +8,9 @@ the portal's own hosts, robots and private-address rules) and ``crawler.detect``
 ``<run_dir>/detections.jsonl`` ({portal, url, family, cms, evidence, blocked, error}); the crawl of
 this run uses a copy of the registry with the answers filled in (``<run_dir>/registry.resolved.yaml``),
 and ``nianbao portals learn <run_dir>`` writes them into the registry for good.
+
+``home_column(portal)`` is the call for an entry that gives only ``home_url`` (a seed): a short
+discovery from the home that keeps the columns of the portal's own unit (not its departments').
 """
 from __future__ import annotations
 
@@ -40,6 +43,23 @@ def detect_portal(portal, fetch=None) -> dict:
     return rec
 
 
+def home_column(portal, fetch=None, depth: int = 2, max_pages: int = 40) -> dict | None:
+    """The annual-report column(s) of the unit whose home is ``portal.home_url``:
+    ``{portal, listing_urls, family, cms, evidence, errors}``, or None when none was found."""
+    from crawler.discovery.crawl import discover, host_rule
+
+    if fetch is None:
+        fetch = PoliteFetcher(allow_private=portal.allow_private, obey_robots=portal.obey_robots,
+                              host_allowed=host_rule(portal.home_url, portal.hosts)).get
+    result = discover(portal.home_url, fetch, depth=depth, max_pages=max_pages, region_code=portal.region_code,
+                      start_name=portal.name)
+    own = [c for c in result.candidates if c.evidence.get("unit_path") == portal.name]
+    if not own:
+        return None
+    return {"portal": portal.id, "listing_urls": [u for c in own for u in c.listing_urls], "family": own[0].family,
+            "cms": own[0].evidence.get("cms"), "evidence": own[0].evidence, "errors": result.errors}
+
+
 def resolve_auto(portals: list, run_dir: Path, registry_path: Path, fetch=None) -> tuple[list, Path]:
     auto = [p for p in portals if p.family == AUTO]
     if not auto:
@@ -60,4 +80,4 @@ def resolve_auto(portals: list, run_dir: Path, registry_path: Path, fetch=None) 
     return [dataclasses.replace(p, family=answers.get(p.id, p.family)) for p in portals], resolved
 
 
-__all__ = ["resolve_auto", "detect_portal"]
+__all__ = ["resolve_auto", "detect_portal", "home_column"]

@@ -194,6 +194,8 @@ def _add(columns, result, taken_ids, unit: Unit, col_url: str, text: str, found_
             result.errors.append({"url": col_url, "error": why, "column_of": unit.name})
             return
         col_url = page.url
+    if "xxgkAnnualReport.jsp" in col_url:   # Hanweb's per-year view: the registry asks for each year
+        col_url = re.sub(r"([?&]fbtime=)\d{4}", r"\1{year}", col_url)
     base = f"{unit.region_code or 'x'}-{_unit_slug(unit.home)}"
     cid, k = base, 2
     while cid in taken_ids:

@@ -108,6 +108,7 @@ def apply_candidates(candidates_path: Path, registry_path: Path, *, replace_seed
         if target and target in index:
             lines[index[target]] = entry_line(entry)
             report["replaced"].append(target)
+            seeds_by_name.pop(entry["name"], None)   # a second column of the same unit is added, not swapped in
         else:
             if lines and not lines[-1].endswith("\n"):
                 lines[-1] += "\n"

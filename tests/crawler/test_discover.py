@@ -247,3 +247,65 @@ def test_a_crawl_of_an_auto_portal_detects_first_then_crawls(site, tmp_path):
     assert [(h["portal"], h["family"]) for h in health] == [("sample-snowflake", "snowflake")]
     got = sorted(r["sha256"] for r in read_jsonl(run / "manifest.jsonl"))
     assert got == sorted(d["sha256"] for d in site.truth["sample-snowflake"])
+
+
+def test_apply_replaces_a_seed_once(tmp_path):
+    from crawler.discovery.registry_edit import apply_candidates, entry_line
+
+    reg = tmp_path / "r.yaml"
+    reg.write_text("portals:\n" + entry_line(seed_entry("北京市人民政府", "https://www.beijing.gov.cn/")), encoding="utf-8")
+    cand = {"region_code": "110000", "level": "province", "parent": None, "name": "北京市人民政府",
+            "evidence": {"found_on": "https://www.beijing.gov.cn/gongkai/", "cms": "trs"}}
+    data = {"candidates": [
+        dict(cand, id="110000-beijing", family="trs", listing_urls=["https://www.beijing.gov.cn/gongkai/zfxxgk/gknb/"]),
+        dict(cand, id="110000-beijing-2", family="weird", listing_urls=["https://www.beijing.gov.cn/gongkai/nb2/"]),
+        dict(cand, id="bad id", family="trs", listing_urls=["ftp://x/"])]}
+    cf = tmp_path / "c.yaml"
+    cf.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    report = apply_candidates(cf, reg)
+    assert report["replaced"] == ["beijing-home"] and report["added"] == ["110000-beijing-2"]
+    assert list(report["rejected"]) == ["bad id"]
+    got = {p.id: p for p in load_registry(reg, include_seeds=True)}
+    assert got["beijing-home"].listing_urls == ["https://www.beijing.gov.cn/gongkai/zfxxgk/gknb/"]
+    assert got["beijing-home"].home_url == "https://www.beijing.gov.cn/" and not got["beijing-home"].seed
+    assert got["110000-beijing-2"].family == "generic"         # an unknown family crawls as generic
+
+
+def test_discover_is_io_free_and_templates_the_hanweb_year_view():
+    """The walk only calls `fetch`: a dict of pages is enough. A 年报 link to Hanweb's
+    xxgkAnnualReport.jsp becomes a per-year listing URL ({year})."""
+    from crawler.discovery.fetch import Fetched
+
+    site = {
+        "http://www.tx.gov.cn/": '<title>桐乡市人民政府</title><a href="/xxgk/">政府信息公开</a>',
+        "http://www.tx.gov.cn/xxgk/": '<a href="/module/xxgk/xxgkAnnualReport.jsp?area=113304830025582868&fbtime=2023">'
+                                      '政府信息公开年报</a>',
+        "http://www.tx.gov.cn/module/xxgk/xxgkAnnualReport.jsp?area=113304830025582868&fbtime=2023":
+            "<html><body><div id='zoom'>一、总体情况</div></body></html>",
+    }
+    asked = []
+
+    def fetch(url):
+        asked.append(url)
+        return Fetched(url, 200, {"Content-Type": "text/html; charset=utf-8"}, site[url].encode()) if url in site \
+            else Fetched(url, 404)
+
+    result = discover("http://www.tx.gov.cn/", fetch)
+    (c,) = result.candidates
+    assert c.listing_urls == ["http://www.tx.gov.cn/module/xxgk/xxgkAnnualReport.jsp?area=113304830025582868&fbtime={year}"]
+    assert (c.name, c.region_code, c.level, c.family, c.evidence["cms"]) == ("桐乡市人民政府", "330483", "county",
+                                                                             "hanweb", "hanweb-xxgk")
+    assert set(asked) == set(site)
+
+
+def test_home_column_for_a_home_only_entry(site):
+    """What a crawl calls for a seed: the home unit's own column, not its departments'."""
+    from crawler.discovery.auto import home_column
+    from crawler.registry import Portal
+
+    seed = Portal(id="huaian-home", name="淮安市人民政府", region_code="320800", level="city", family="auto",
+                  listing_urls=[], home_url=site.base_url + "/huaian/", seed=True, overrides={"allow_private": True})
+    fetcher = PoliteFetcher(allow_private=True, host_allowed=host_rule(seed.home_url), delay=0)
+    got = home_column(seed, fetch=fetcher.get)
+    assert got["listing_urls"] == [site.base_url + "/huaian/zfxxgk/zfxxgknb/"] and got["family"] == "trs"
+    assert len(fetcher.requested) < 15
