@@ -24,10 +24,11 @@ def _print_detection(d, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(d.to_dict(), ensure_ascii=False, indent=1))
         return
-    crawl = "" if d.cms == d.family else f"  (crawled by the {d.family} spider)"
-    click.echo(f"family: {d.cms}{crawl}")
     if d.blocked:
-        click.echo(f"blocked: {d.blocked}")
+        click.echo(f"family: unknown — an anti-bot wall answered ({d.blocked})")
+    else:
+        crawl = "" if d.cms == d.family else f"  (crawled by the {d.family} spider)"
+        click.echo(f"family: {d.cms}{crawl}")
     click.echo("evidence:")
     for e in d.evidence:
         click.echo(f"  - {e}")

@@ -71,7 +71,10 @@ class PoliteFetcher:
         self._wait(urlsplit(url).netloc)
         self.requested.append(url)
         r = self.session.get(url, timeout=self.timeout, allow_redirects=False, stream=True)
-        r._content = r.raw.read(MAX_BYTES + 1, decode_content=True)
+        try:
+            r._content = r.raw.read(MAX_BYTES + 1, decode_content=True)
+        finally:
+            r.close()
         return r
 
     def robots_allow(self, url: str) -> bool:
@@ -82,7 +85,14 @@ class PoliteFetcher:
         if origin not in self._robots:
             rules = None
             try:
-                r = self._raw_get(origin + "/robots.txt")
+                target = origin + "/robots.txt"
+                for _hop in range(crawl_settings.REDIRECT_MAX_TIMES):   # http -> https moves are common
+                    r = self._raw_get(target)
+                    if not (r.is_redirect and r.headers.get("Location")):
+                        break
+                    target = urljoin(target, r.headers["Location"])
+                    if self.refusal(target):
+                        break
                 if r.status_code == 200:
                     rules = Protego.parse(r.content.decode("utf-8", "replace"))
             except (requests.RequestException, ValueError, OSError):
