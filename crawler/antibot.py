@@ -2,7 +2,8 @@
 
     detect_block(412, {"Set-Cookie": "FSSBBIl1UgzbN7N80S=…"}, body) -> "rs-412"
 
-Kinds: ``rs-412`` (瑞数), ``wzws`` (网宿 WZWS), ``jsl-521`` (加速乐 / 创宇盾), ``yunsuo`` (云锁),
+Kinds: ``rs-412`` (瑞数), ``wzws`` (网宿 WZWS), ``jsl-521`` (加速乐 / 创宇盾), ``yunaq``
+(知道创宇云防御 block page: "如果您是网站管理员，请登录知道创宇云防御"), ``yunsuo`` (云锁),
 ``cloudflare``; ``stub`` is a degraded answer (a tiny body where a page was expected) and is
 reported as an error, not as a block.
 """
@@ -18,6 +19,10 @@ _WZWS_TEXT = "请开启JavaScript并刷新该页".encode("utf-8")
 _JSL = re.compile(rb"__jsl_clearance|__jsluid|go\(\{[^}]*\"ha\"\s*:", re.I)
 _JSL_COOKIE_JS = re.compile(rb"document\.cookie\s*=.{0,400}location\.href\s*=\s*location\.pathname", re.I | re.S)
 _YUNSUO = re.compile(rb"yunsuo_session_verify|security_session_mid_verify|yunsuo_leech_key|security_verify_data", re.I)
+# 知道创宇云防御 (Knownsec yunaq) block page; a site footer may name the vendor, so the name
+# alone counts only on an error status or a short page
+_YUNAQ = re.compile("请登录知道创宇云防御|知道创宇云防御(?:拦截|提示)".encode("utf-8"))
+_YUNAQ_NAME = re.compile("知道创宇云防御|创宇盾".encode("utf-8"))
 _CF = re.compile(rb"Just a moment\.\.\.|cf-browser-verification|challenge-platform|__cf_chl_", re.I)
 
 
@@ -47,6 +52,8 @@ def detect_block(status: int, headers: Mapping | None, body: bytes | None) -> st
         return "wzws"
     if _JSL.search(hdr) or _JSL.search(head) or (status in (521, 512) and _JSL_COOKIE_JS.search(head)):
         return "jsl-521"
+    if _YUNAQ.search(head) or (_YUNAQ_NAME.search(head) and (status >= 400 or len(body) < 20000)):
+        return "yunaq"
     if _YUNSUO.search(hdr) or _YUNSUO.search(head):
         return "yunsuo"
     if _CF.search(head) and status in (403, 503, 521, 200):

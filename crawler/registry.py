@@ -18,6 +18,12 @@ listing_urls, overrides`` where overrides may hold ``delay`` (seconds between re
 pages set and send them back, for list APIs that want the channel page's session; false: off even
 where the family turns them on), ``allow_private`` (may fetch loopback/private
 addresses; only the sample registry sets it), ``years_param`` (listing URLs contain ``{year}``).
+
+Discovery fields (optional): ``home_url`` (the portal's home or 政府信息公开 page; an entry may give
+only this, its column is then found by ``nianbao portals discover``), ``seed: true`` (a home
+portal waiting for discovery) and ``family: auto`` (detect the family on the first crawl). Entries
+without listing URLs are left out of ``load_registry`` unless ``include_seeds=True``: crawls never
+see them, discovery does.
 """
 from __future__ import annotations
 
@@ -36,6 +42,7 @@ DEFAULT_REGISTRY = HERE / "portals.yaml"
 SAMPLE_REGISTRY = HERE / "sample_portals.yaml"
 
 FAMILIES = family_names()   # one module per family in crawler/spiders/ (Scrapy is not imported)
+AUTO = "auto"          # registry value: detect the family on the first crawl (crawler.detect)
 LEVELS = ("province", "city", "county", "township", "department")
 OVERRIDE_KEYS = {"delay", "robots", "encoding", "attachment_hosts", "allow_private", "note", "cookies"}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -56,11 +63,17 @@ class Portal:
     listing_urls: list[str]
     parent: str | None = None
     overrides: dict = field(default_factory=dict)
+    home_url: str | None = None
+    seed: bool = False
+
+    @property
+    def needs_discovery(self) -> bool:
+        return not self.listing_urls
 
     @property
     def hosts(self) -> set[str]:
-        """Hosts this portal may be crawled on: its listing hosts plus attachment hosts."""
-        hs = {urlsplit(u).netloc.lower() for u in self.listing_urls}
+        """Hosts this portal may be crawled on: its listing and home hosts plus attachment hosts."""
+        hs = {urlsplit(u).netloc.lower() for u in self.listing_urls + ([self.home_url] if self.home_url else [])}
         hs |= {h.lower() for h in self.overrides.get("attachment_hosts", []) or []}
         return {h for h in hs if h}
 
@@ -100,15 +113,20 @@ def validate_entry(raw: dict) -> list[str]:
     for key in ("name", "family", "level", "region_code"):
         if not raw.get(key):
             problems.append(f"{pid}: missing {key}")
-    if raw.get("family") not in FAMILIES:
+    if raw.get("family") not in FAMILIES + (AUTO,):
         problems.append(f"{pid}: unknown family {raw.get('family')!r}")
     if raw.get("level") not in LEVELS:
         problems.append(f"{pid}: bad level {raw.get('level')!r}")
     if not _REGION.match(str(raw.get("region_code") or "")):
         problems.append(f"{pid}: region_code must be 6 digits, got {raw.get('region_code')!r}")
     urls = raw.get("listing_urls")
-    if not urls or not isinstance(urls, list):
-        problems.append(f"{pid}: listing_urls must be a non-empty list")
+    home = raw.get("home_url")
+    if home is not None and not re.match(r"^(https?://|\{base\})", str(home)):
+        problems.append(f"{pid}: home_url {home!r} is not http(s)")
+    if not urls and home and urls in (None, []):
+        pass  # only a home URL: discovery finds the column
+    elif not urls or not isinstance(urls, list):
+        problems.append(f"{pid}: listing_urls must be a non-empty list (or give home_url)")
     else:
         for u in urls:
             if not re.match(r"^(https?://|\{base\})", str(u)):
@@ -126,8 +144,10 @@ def registry_path(path: str | Path | None = None) -> Path:
     return Path(env) if env else DEFAULT_REGISTRY
 
 
-def load_registry(path: str | Path | None = None, base_url: str | None = None) -> list[Portal]:
-    """All portals of a registry file, validated. Raises RegistryError listing every problem."""
+def load_registry(path: str | Path | None = None, base_url: str | None = None,
+                  include_seeds: bool = False) -> list[Portal]:
+    """All portals of a registry file, validated. Raises RegistryError listing every problem.
+    Entries with only a ``home_url`` (no listing yet) are skipped unless ``include_seeds``."""
     p = registry_path(path)
     data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
     entries = data.get("portals", data) if isinstance(data, dict) else data
@@ -148,11 +168,13 @@ def load_registry(path: str | Path | None = None, base_url: str | None = None) -
     if problems:
         raise RegistryError(f"{p}: " + "; ".join(problems))
     for raw in entries or []:
+        if not raw.get("listing_urls") and not include_seeds:
+            continue
         raw = _substitute(raw, base)
         out.append(Portal(
             id=raw["id"], name=raw["name"], region_code=str(raw["region_code"]), level=raw["level"],
-            family=raw["family"], listing_urls=list(raw["listing_urls"]), parent=raw.get("parent"),
-            overrides=dict(raw.get("overrides") or {}),
+            family=raw["family"], listing_urls=list(raw.get("listing_urls") or []), parent=raw.get("parent"),
+            overrides=dict(raw.get("overrides") or {}), home_url=raw.get("home_url"), seed=bool(raw.get("seed")),
         ))
     return out
 
@@ -161,5 +183,5 @@ def by_id(portals: list[Portal]) -> dict[str, Portal]:
     return {p.id: p for p in portals}
 
 
-__all__ = ["Portal", "load_registry", "validate_entry", "registry_path", "by_id", "RegistryError",
+__all__ = ["Portal", "load_registry", "AUTO", "validate_entry", "registry_path", "by_id", "RegistryError",
            "FAMILIES", "LEVELS", "DEFAULT_REGISTRY", "SAMPLE_REGISTRY"]

@@ -68,6 +68,8 @@ def crawl(portals: list[str] | None, years: tuple[int, int] | list[int] | None, 
     data_dir = Path(data_dir).resolve()
     run_dir = data_dir / "crawl" / "runs" / run_id
     (run_dir / "logs").mkdir(parents=True, exist_ok=True)
+    from crawler.discovery.auto import resolve_auto  # `family: auto`: detected now, run_dir/detections.jsonl
+    chosen, reg = resolve_auto(chosen, run_dir, reg)
     extra = dict(SAMPLE_SETTINGS) if _is_sample(reg) else {}
     extra.update({k: str(v) for k, v in (settings or {}).items()})
     by_family: dict[str, list[str]] = {}

@@ -18,6 +18,7 @@ COMMANDS = {
     "schedule": "flows.cli:schedule_command",
     "status": "flows.cli:status_command",
     "demo": "flows.cli:demo_command",
+    "portals": "crawler.discovery.cli:portals_group",
 }
 
 

@@ -268,6 +268,8 @@ def build_site(out: Path, replicas: int = 1, data: dict | None = None) -> dict:
     www = out / "www"
     www.mkdir(parents=True, exist_ok=True)
     (www / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")
+    from nianbao.demo.sample_site.hierarchy import build_hierarchy  # discovery's city hierarchy (own module)
+    (out / "hierarchy.json").write_text(json.dumps(build_hierarchy(www), ensure_ascii=False, indent=1), encoding="utf-8")
     truth, registry = {}, []
     routes = None
     for k in range(replicas):
@@ -296,6 +298,7 @@ def site_key(replicas: int = 1) -> str:
     h = hashlib.sha256()
     h.update(SITE_FILE.read_bytes())
     h.update(Path(__file__).read_bytes())
+    h.update((HERE / "hierarchy.py").read_bytes())
     h.update(f"{GENERATOR_VERSION}|{replicas}".encode())
     for f in sorted((HERE / "families").glob("*.py")) + sorted((HERE.parent / "render").glob("*.py")):
         h.update(f.read_bytes())
