@@ -16,7 +16,7 @@ strong marker (a string only that family writes, or its URL grammar in the page'
 failing that, the rule with the most links of its URL shape on the page's own host (at least two;
 links to other sites say nothing about this one). The other rules that matched are listed as
 ``also``. Nothing matched: ``generic`` with what was seen.
-Families the crawler has no spider for (truecms, epoint, ucap, vsb, …) crawl as ``generic``.
+Families the crawler has no spider for (EmpireCMS, the ``/c<id>/`` cluster) crawl as ``generic``.
 """
 from __future__ import annotations
 
@@ -61,15 +61,18 @@ def _r(p: str, flags=re.I) -> re.Pattern:
 RULES: tuple[Rule, ...] = (
     Rule("hanweb", "hanweb",
          strong=(("dataproxy.jsp (jpage list proxy)", _r(r"(?:module/(?:web/|jslib/jquery/)?jpage/)?dataproxy\.jsp")),)),
-    Rule("hanweb-xxgk", "hanweb",
+    # the Hanweb site's own per-year report view under /module/xxgk/ (the hanweb spider reads it)
+    Rule("hanweb-annual", "hanweb",
+         url=(("URL is Hanweb's xxgkAnnualReport.jsp per-year view", _r(r"/module/xxgk/xxgkAnnualReport\.jsp")),)),
+    Rule("hanweb-xxgk", "xxgk",
          strong=(("module/xxgk/ (Hanweb 信息公开 module)", _r(r"/module/xxgk/")),),
-         url=(("URL under /module/xxgk/", _r(r"/module/xxgk/")),)),
-    Rule("truecms", "generic",
+         url=(("URL under /module/xxgk/", _r(r"/module/xxgk/(?!xxgkAnnualReport)")),)),
+    Rule("truecms", "truecms",
          strong=(("messageController/getMessage.do (truecms JSONP list)", _r(r"messageController/getMessage\.do")),)),
-    Rule("hanweb-jpaas", "generic",
+    Rule("hanweb-jpaas", "jpaas",
          strong=(("jpaas-publish-server (大汉 JPaaS build/unit API)", _r(r"jpaas-publish-server")),
                  ("unitbuild.js with querydata", _r(r"unitbuild\.js[^>]*querydata=|querydata=[^>]*unitbuild\.js")),)),
-    Rule("epoint", "generic",
+    Rule("epoint", "epoint",
          strong=(("EWB-FRONT (新点 Epoint)", _r(r"EWB-FRONT")),
                  ("/js/webBuilderCommon.js (新点 Epoint)", _r(r"/js/webBuilderCommon\.js"))),
          url=(("URL names govInfoPub", _r(r"govInfoPub")),)),
@@ -77,7 +80,7 @@ RULES: tuple[Rule, ...] = (
          strong=(("window._CONFIG with SID and TREE (gkmlpt)", _r(r"_CONFIG\s*=\s*\{[^<]{0,200}\bSID\s*:.{0,20000}?\bTREE\s*:", re.I | re.S)),),
          url=(("URL under /gkmlpt/", _r(r"/gkmlpt/")),),
          links=(("gkmlpt link", _r(r"/gkmlpt/(?:index|content/\d+/\d+/post_\d+)")),)),
-    Rule("fujian-trs", "trs",
+    Rule("fujian-trs", "fujian",
          strong=(("list2.trsapi (福建 TRS platform)", _r(r"list2\.trsapi")),
                  ("avalon listModel({…}) pager", _r(r"listModel\s*\(\s*\{")),
                  ("/fjdzapp/search", _r(r"/fjdzapp/search"))),),
@@ -85,7 +88,7 @@ RULES: tuple[Rule, ...] = (
          strong=(("a.nfw-cms-attachment (NFCMS)", _r(r"nfw-cms-attachment")),
                  ("NFCMS_SITE_ID / NFCMS_POST_ID", _r(r"NFCMS_(?:SITE|POST)_ID"))),
          links=(("link shape content/post_<id>.html", _r(r"/content/m?post_\d+\.html")),)),
-    Rule("ucap", "generic",
+    Rule("ucap", "ucap",
          strong=(("<ucapcontent> (开普云 Ucap)", _r(r"<ucapcontent\b")),
                  ("<ucaptitle> (开普云 Ucap)", _r(r"<ucaptitle\b")),
                  ("#UCAP-CONTENT (开普云 Ucap)", _r(r"id=[\"']?UCAP-CONTENT")),
@@ -93,7 +96,7 @@ RULES: tuple[Rule, ...] = (
          links=(("link shape xxgk_list.shtml", _r(r"(?:^|/)(?:xxgk|nav|bmzx)_list(?:_\d+)?\.shtml")),
                 # the /c<id>/ cluster shares the article shape: not Ucap when a /c<id>/ folder precedes
                 ("link shape <YYYYMM>/<32 hex>.shtml", _r(r"^(?!.*/c\d+/).*/\d{6}/[0-9a-f]{32}\.shtml$")))),
-    Rule("vsb", "generic",
+    Rule("vsb", "vsb",
          strong=(("#vsb_content (博达 VSB)", _r(r"vsb_content")),
                  ("v_news_content (博达 VSB)", _r(r"v_news_content")),
                  ("urltype=tree.TreeTempUrl (博达 VSB)", _r(r"urltype=tree\.TreeTempUrl")),

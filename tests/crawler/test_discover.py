@@ -294,7 +294,7 @@ def test_discover_is_io_free_and_templates_the_hanweb_year_view():
     (c,) = result.candidates
     assert c.listing_urls == ["http://www.tx.gov.cn/module/xxgk/xxgkAnnualReport.jsp?area=113304830025582868&fbtime={year}"]
     assert (c.name, c.region_code, c.level, c.family, c.evidence["cms"]) == ("桐乡市人民政府", "330483", "county",
-                                                                             "hanweb", "hanweb-xxgk")
+                                                                             "hanweb", "hanweb-annual")
     assert set(asked) == set(site)
 
 

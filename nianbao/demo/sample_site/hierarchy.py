@@ -143,7 +143,7 @@ EXPECTED = [
     (f"{ROOT}/zfxxgk/zfxxgknb/", "淮安市人民政府", "trs", "320800", "city"),
     (f"{ROOT}/bm/fgw/zfxxgknb/", "淮安市发展和改革委员会", "trs", "320800", "department"),
     ("/col/col61003/index.html", "淮安市教育局", "hanweb", "320800", "department"),
-    (f"{ROOT}/bm/sthjj/ndbg.htm", "淮安市生态环境局", "generic", "320800", "department"),
+    (f"{ROOT}/bm/sthjj/ndbg.htm", "淮安市生态环境局", "vsb", "320800", "department"),
     (f"{ROOT}/qjp/zwgk/ndbg/", "清江浦区人民政府", "gdsite", "320812", "county"),
     (f"{ROOT}/haq/zfxxgk/zfxxgknb/", "淮安区人民政府", "snowflake", "320803", "county"),
     (f"{ROOT}/hy/gkmlpt/index", "淮阴区人民政府", "gkmlpt", "320804", "county"),
