@@ -86,18 +86,29 @@ class LayoutPage:
         return cls(page.chars, page.edges, page.width, page.height, page.page_number, tuple(page.bbox))
 
     def may_hold_table(self) -> bool:
-        """False when the lines strategy cannot find a cell here: a cell needs two horizontal
-        and two vertical edges (pdfplumber prefilters edges shorter than 1 pt). Exact, not a
-        guess: skipping such a page never loses a table."""
-        h = v = 0
+        """False when the lines strategy cannot find a table of two columns here (``read_page``
+        drops one-column tables: boxes around prose): that needs two horizontal edges and
+        vertical ones at three distinct x (pdfplumber prefilters edges shorter than 1 pt).
+        Exact, not a guess: skipping such a page never loses a table."""
+        h = 0
+        xs: list[float] = []
         for e in self.edges:
             o = e["orientation"]
             if o == "h" and e["width"] >= 1:
                 h += 1
             elif o == "v" and e["height"] >= 1:
-                v += 1
-            if h >= 2 and v >= 2:
-                return True
+                xs.append(e["x0"])
+        if h < 2 or len(xs) < 3:
+            return False
+        # Two columns need three vertical rulings at distinct x: the finder snaps x within 3 pt,
+        # so rulings closer than 1 pt to each other count as one here (a safe undercount).
+        xs.sort()
+        distinct = 1
+        for a, b in zip(xs, xs[1:]):
+            if b - a > 1.0:
+                distinct += 1
+                if distinct >= 3:
+                    return True
         return False
 
     def find_tables(self, table_settings: dict | None = None) -> list:

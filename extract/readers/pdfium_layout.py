@@ -145,6 +145,7 @@ def _chars(tp_handle, frame: _Frame) -> tuple[list[dict], int, int]:
     descents: dict[int, float] = {}  # font → descent per unit of font size
     chars: list[dict] = []
     total = unmapped = 0
+    prev_obj = None
     for i in range(n):
         ch = text[i] if text is not None else chr(R.FPDFText_GetUnicode(tp_handle, i) or 0xFFFD)
         # PDFium inserts spaces and line breaks between runs: those are not the document's
@@ -155,28 +156,30 @@ def _chars(tp_handle, frame: _Frame) -> tuple[list[dict], int, int]:
             unmapped += 1
         if ch in "\r\n\x00\ufffe":
             continue
-        _char_matrix(tp, i, pfsm)
-        # the char matrix in pdfplumber's frame (rotation applied)
-        a, b, c, d = fsm.a, fsm.b, fsm.c, fsm.d
-        a, b, c, d = a * fa + b * fc, a * fb + b * fd, c * fa + d * fc, c * fb + d * fd
-        fs = _font_size(tp, i)
         obj = _text_object(tp, i)
-        font = _obj_font(obj) if obj else None
-        per_unit = descents.get(font or 0)
-        if per_unit is None:
-            per_unit = desc.value if font and _font_descent(font, 1.0, pdesc) else 0.0
-            descents[font or 0] = per_unit
-        descent = per_unit * fs
+        if obj is None or obj != prev_obj:  # chars of one text object share matrix, size and font
+            prev_obj = obj
+            _char_matrix(tp, i, pfsm)
+            # the char matrix in pdfplumber's frame (rotation applied)
+            a, b, c, d = fsm.a, fsm.b, fsm.c, fsm.d
+            a, b, c, d = a * fa + b * fc, a * fb + b * fd, c * fa + d * fc, c * fb + d * fd
+            fs = _font_size(tp, i)
+            font = _obj_font(obj) if obj else None
+            per_unit = descents.get(font or 0)
+            if per_unit is None:
+                per_unit = desc.value if font and _font_descent(font, 1.0, pdesc) else 0.0
+                descents[font or 0] = per_unit
+            descent = per_unit * fs
+            up = math.hypot(c, d)
+            size = fs * up if up else fs
+            upright = a * d > 0 and b * c <= 0
         _origin(tp, i, pox, poy)
         x, y = ox.value, oy.value
         px, ptop = ma * x + mc * y + me + dx, dtop - (mb * x + md * y + mf)
         # advance direction (a, b) and "up" direction (c, d), page frame with y going up
-        up = math.hypot(c, d)
-        size = fs * up if up else fs
         _loose(tp, i, prect)
         lx0, ltop = ma * rect.left + mc * rect.top + me + dx, dtop - (mb * rect.left + md * rect.top + mf)
         lx1, lbottom = ma * rect.right + mc * rect.bottom + me + dx, dtop - (mb * rect.right + md * rect.bottom + mf)
-        upright = a * d > 0 and b * c <= 0
         if abs(b) < 1e-6 * up and abs(c) < 1e-6 * up:  # horizontal writing, no rotation
             adv = abs(lx1 - lx0)
             if adv > 2.5 * size:  # vertical-writing font: PDFium's box is the unscaled font's
@@ -214,11 +217,41 @@ def _chars(tp_handle, frame: _Frame) -> tuple[list[dict], int, int]:
 
 
 # --------------------------------------------------------------------------- edges
+_PF = ctypes.POINTER(ctypes.c_float)
+_count_objects = _fast(R.FPDFPage_CountObjects, _I, _P)
+_get_object = _fast(R.FPDFPage_GetObject, _P, _P, _I)
+_obj_type = _fast(R.FPDFPageObj_GetType, _I, _P)
+_obj_bounds = _fast(R.FPDFPageObj_GetBounds, _I, _P, _PF, _PF, _PF, _PF)
+_obj_matrix = _fast(R.FPDFPageObj_GetMatrix, _I, _P, _P)
+_form_count = _fast(R.FPDFFormObj_CountObjects, _I, _P)
+_form_object = _fast(R.FPDFFormObj_GetObject, _P, _P, ctypes.c_ulong)
+_draw_mode = _fast(R.FPDFPath_GetDrawMode, _I, _P, ctypes.POINTER(_I), ctypes.POINTER(_I))
+_count_segments = _fast(R.FPDFPath_CountSegments, _I, _P)
+_segment = _fast(R.FPDFPath_GetPathSegment, _P, _P, _I)
+_segment_point = _fast(R.FPDFPathSegment_GetPoint, _I, _P, _PF, _PF)
+_segment_type = _fast(R.FPDFPathSegment_GetType, _I, _P)
+_segment_close = _fast(R.FPDFPathSegment_GetClose, _I, _P)
+
+
+class _Scratch:
+    """ctypes out-parameters reused for every object of a page."""
+
+    def __init__(self):
+        self.floats = [ctypes.c_float() for _ in range(4)]
+        self.pfloats = [ctypes.pointer(f) for f in self.floats]
+        self.matrix = R.FS_MATRIX()
+        self.pmatrix = ctypes.addressof(self.matrix)
+        self.fill, self.stroke = ctypes.c_int(), ctypes.c_int()
+        self.pfill, self.pstroke = ctypes.pointer(self.fill), ctypes.pointer(self.stroke)
+
+
 def _edges(page_raw, frame: _Frame, lost: list[int]) -> list[dict]:
     found: list[dict] = []
     budget = [MAX_PATH_SEGMENTS]
-    for i in range(R.FPDFPage_CountObjects(page_raw)):
-        _object_edges(R.FPDFPage_GetObject(page_raw, i), frame.m, found, budget, 0, lost)
+    page = ctypes.cast(page_raw, ctypes.c_void_p).value
+    scratch = _Scratch()
+    for i in range(_count_objects(page)):
+        _object_edges(_get_object(page, i), frame.m, found, budget, 0, lost, scratch)
     # pdfplumber's order: line edges, then rect edges, then curve edges
     order = {"line": 0, "rect_edge": 1, "curve_edge": 2}
     found.sort(key=lambda e: order[e["object_type"]])
@@ -233,46 +266,44 @@ def _edges(page_raw, frame: _Frame, lost: list[int]) -> list[dict]:
     return found
 
 
-_l, _b, _r, _t = (ctypes.c_float() for _ in range(4))
-
-
-def _object_edges(obj, parent, out: list[dict], budget: list[int], depth: int, lost: list[int]) -> None:
-    kind = R.FPDFPageObj_GetType(obj)
+def _object_edges(obj, parent, out: list[dict], budget: list[int], depth: int, lost: list[int], sc: _Scratch) -> None:
+    if not obj:
+        return
+    kind = _obj_type(obj)
     if kind == _OBJ_TEXT:
-        if R.FPDFPageObj_GetBounds(obj, _l, _b, _r, _t) and _l.value == _r.value and _b.value == _t.value:
+        l, b, r, t = sc.floats
+        if _obj_bounds(obj, *sc.pfloats) and l.value == r.value and b.value == t.value:
             lost[0] += 1
         return
     if kind not in (_OBJ_PATH, _OBJ_FORM):
         return
-    m = R.FS_MATRIX()
-    own = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-    if R.FPDFPageObj_GetMatrix(obj, m):
-        own = (m.a, m.b, m.c, m.d, m.e, m.f)
+    m = sc.matrix
+    own = (m.a, m.b, m.c, m.d, m.e, m.f) if _obj_matrix(obj, sc.pmatrix) else (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     matrix = _mul(own, parent)
     if kind == _OBJ_FORM:
         if depth >= MAX_FORM_DEPTH:
             return
-        for j in range(R.FPDFFormObj_CountObjects(obj)):
-            _object_edges(R.FPDFFormObj_GetObject(obj, j), matrix, out, budget, depth + 1, lost)
+        for j in range(_form_count(obj)):
+            _object_edges(_form_object(obj, j), matrix, out, budget, depth + 1, lost, sc)
         return
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    if R.FPDFPath_GetDrawMode(obj, fill, stroke) and not fill.value and not stroke.value:
+    if _draw_mode(obj, sc.pfill, sc.pstroke) and not sc.fill.value and not sc.stroke.value:
         return  # not painted (a clip path's outline)
-    nseg = R.FPDFPath_CountSegments(obj)
+    nseg = _count_segments(obj)
     if nseg <= 0:
         return
     budget[0] -= nseg
     if budget[0] < 0:
         return
     a, b, c, d, e, f = matrix
-    x, y = ctypes.c_float(), ctypes.c_float()
+    x, y = sc.floats[0], sc.floats[1]
+    px_, py_ = sc.pfloats[0], sc.pfloats[1]
     ops: list[tuple[str, float, float]] = []  # pdfminer's path: (op, x, y) with h at the start point
     start = None
     bez = 0
     for k in range(nseg):
-        seg = R.FPDFPath_GetPathSegment(obj, k)
-        R.FPDFPathSegment_GetPoint(seg, x, y)
-        t = R.FPDFPathSegment_GetType(seg)
+        seg = _segment(obj, k)
+        _segment_point(seg, px_, py_)
+        t = _segment_type(seg)
         px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
         if t == _SEG_MOVE:
             ops.append(("m", px, py))
@@ -285,7 +316,7 @@ def _object_edges(obj, parent, out: list[dict], budget: list[int], depth: int, l
         else:
             ops.append(("l", px, py))
             bez = 0
-        if R.FPDFPathSegment_GetClose(seg) and start is not None:
+        if _segment_close(seg) and start is not None:
             ops.append(("h", start[0], start[1]))
     _paint(ops, out)
 
