@@ -198,6 +198,65 @@ class TableReader:
         return rows, self.texts
 
 
+# --------------------------------------------------------------------------- rulings
+def paint_path(path: list[tuple[str, float, float]], out: list[dict]) -> None:
+    """Edges of one painted path, as pdfminer's ``paint_path`` classifies them: one object per
+    subpath (``m`` starts one), move+line a line, a closed axis-aligned 4-line subpath a rect
+    (4 edges), anything else a curve (an edge per segment; Béziers by their chords). ``path``:
+    ``(op, x, y)`` with op ``m l c h`` (``h`` at the subpath's start point), y going up."""
+    shape = "".join(p[0] for p in path)
+    if shape[:1] != "m":
+        return
+    if shape.count("m") > 1:
+        for mt in re.finditer(r"m[^m]+", shape):
+            paint_path(path[mt.start(): mt.end()], out)
+        return
+    pts = [(p[1], p[2]) for p in path]
+    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+        shape = shape[:-2] + "h"
+        pts.pop()
+    if shape in ("mlh", "ml"):
+        (x0, y0), (x1, y1) = pts[0], pts[1]
+        out.append(_edge("line", min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1),
+                         "h" if y0 == y1 else "v"))
+        return
+    if shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+        square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+        if pts[0] == pts[4] and square:
+            rx0, ry0, rx1, ry1 = min(x0, x2), min(y0, y2), max(x0, x2), max(y0, y2)
+            out.append(_edge("rect_edge", rx0, ry1, rx1, ry1, "h"))  # top
+            out.append(_edge("rect_edge", rx0, ry0, rx1, ry0, "h"))  # bottom
+            out.append(_edge("rect_edge", rx0, ry0, rx0, ry1, "v"))  # left
+            out.append(_edge("rect_edge", rx1, ry0, rx1, ry1, "v"))  # right
+            return
+    for p0, p1 in zip(pts, pts[1:]):
+        out.append(_edge("curve_edge", min(p0[0], p1[0]), min(p0[1], p1[1]), max(p0[0], p1[0]), max(p0[1], p1[1]),
+                         "v" if p0[0] == p1[0] else ("h" if p0[1] == p1[1] else None)))
+
+
+def _edge(kind: str, x0: float, y0: float, x1: float, y1: float, orientation: str | None) -> dict:
+    """An edge with y going up; ``finish_edges`` turns y into top/bottom."""
+    return {"object_type": kind, "x0": x0, "x1": x1, "y0": y0, "y1": y1, "orientation": orientation}
+
+
+def finish_edges(edges: list[dict], dtop: float, dx: float = 0.0) -> list[dict]:
+    """Edges from ``paint_path`` (y up) in pdfplumber's order (lines, then rect edges, then
+    curve edges) and frame: ``top = dtop - y`` (``dtop``: the page height in the simple case),
+    ``x + dx``."""
+    order = {"line": 0, "rect_edge": 1, "curve_edge": 2}
+    edges.sort(key=lambda e: order[e["object_type"]])
+    for e in edges:
+        y0, y1 = e.pop("y0"), e.pop("y1")
+        e["x0"] += dx
+        e["x1"] += dx
+        e["top"] = e["doctop"] = dtop - y1
+        e["bottom"] = dtop - y0
+        e["width"] = e["x1"] - e["x0"]
+        e["height"] = y1 - y0
+    return edges
+
+
 # --------------------------------------------------------------------------- one page
 def read_page(page: LayoutPage, pno: int) -> tuple[list[_Frag], str, bool]:
     """Ruled tables on one page (fragments), its text in reading order, and whether the text

@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import ctypes
 import math
-import re
 from dataclasses import dataclass
 
 import pypdfium2.raw as R
 
-from extract.readers.layout import LayoutPage
+from extract.readers.layout import LayoutPage, finish_edges, paint_path
 
 UNMAPPED_SHARE = 0.2  # more characters than this without a Unicode mapping: PDFium's text is not used
 _OBJ_TEXT, _OBJ_PATH, _OBJ_FORM = R.FPDF_PAGEOBJ_TEXT, R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_FORM
@@ -252,18 +251,7 @@ def _edges(page_raw, frame: _Frame, lost: list[int]) -> list[dict]:
     scratch = _Scratch()
     for i in range(_count_objects(page)):
         _object_edges(_get_object(page, i), frame.m, found, budget, 0, lost, scratch)
-    # pdfplumber's order: line edges, then rect edges, then curve edges
-    order = {"line": 0, "rect_edge": 1, "curve_edge": 2}
-    found.sort(key=lambda e: order[e["object_type"]])
-    for e in found:
-        y0, y1 = e.pop("y0"), e.pop("y1")
-        e["x0"] += frame.dx
-        e["x1"] += frame.dx
-        e["top"] = e["doctop"] = frame.dtop - y1
-        e["bottom"] = frame.dtop - y0
-        e["width"] = e["x1"] - e["x0"]
-        e["height"] = y1 - y0
-    return found
+    return finish_edges(found, frame.dtop, frame.dx)
 
 
 def _object_edges(obj, parent, out: list[dict], budget: list[int], depth: int, lost: list[int], sc: _Scratch) -> None:
@@ -318,42 +306,4 @@ def _object_edges(obj, parent, out: list[dict], budget: list[int], depth: int, l
             bez = 0
         if _segment_close(seg) and start is not None:
             ops.append(("h", start[0], start[1]))
-    _paint(ops, out)
-
-
-def _paint(path: list[tuple[str, float, float]], out: list[dict]) -> None:
-    """pdfminer's ``paint_path``: one object per subpath, classified by its operators."""
-    shape = "".join(p[0] for p in path)
-    if shape[:1] != "m":
-        return
-    if shape.count("m") > 1:
-        for mt in re.finditer(r"m[^m]+", shape):
-            _paint(path[mt.start(): mt.end()], out)
-        return
-    pts = [(p[1], p[2]) for p in path]
-    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
-        shape = shape[:-2] + "h"
-        pts.pop()
-    if shape in ("mlh", "ml"):
-        (x0, y0), (x1, y1) = pts[0], pts[1]
-        out.append(_edge("line", min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1),
-                         "h" if y0 == y1 else "v"))
-        return
-    if shape in ("mlllh", "mllll"):
-        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
-        square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
-        if pts[0] == pts[4] and square:
-            rx0, ry0, rx1, ry1 = min(x0, x2), min(y0, y2), max(x0, x2), max(y0, y2)
-            out.append(_edge("rect_edge", rx0, ry1, rx1, ry1, "h"))  # top
-            out.append(_edge("rect_edge", rx0, ry0, rx1, ry0, "h"))  # bottom
-            out.append(_edge("rect_edge", rx0, ry0, rx0, ry1, "v"))  # left
-            out.append(_edge("rect_edge", rx1, ry0, rx1, ry1, "v"))  # right
-            return
-    for p0, p1 in zip(pts, pts[1:]):
-        out.append(_edge("curve_edge", min(p0[0], p1[0]), min(p0[1], p1[1]), max(p0[0], p1[0]), max(p0[1], p1[1]),
-                         "v" if p0[0] == p1[0] else ("h" if p0[1] == p1[1] else None)))
-
-
-def _edge(kind: str, x0: float, y0: float, x1: float, y1: float, orientation: str | None) -> dict:
-    """An edge in device space (y up); ``_edges`` turns y into top/bottom."""
-    return {"object_type": kind, "x0": x0, "x1": x1, "y0": y0, "y1": y1, "orientation": orientation}
+    paint_path(ops, out)
