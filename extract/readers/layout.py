@@ -360,9 +360,13 @@ def _fill_orphans(page, table, grid, cells, xs):
         return grid, {}
     grid = [list(r) for r in grid]
     found: dict[tuple[int, int], tuple[float, float, float, float]] = {}
+    bins: dict[int, list] = {}  # cell boxes by 10-pt band of height: a word tests only its band's
+    for b in boxes:
+        for k in range(int(b[1] // 10), int(b[3] // 10) + 1):
+            bins.setdefault(k, []).append(b)
     for w in words:
         cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
-        if any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes):
+        if any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in bins.get(int(cy // 10), ())):
             continue
         r_i = next((i for i, sp in enumerate(row_spans) if sp and sp[0] <= cy <= sp[1]), None)
         if r_i is None:
