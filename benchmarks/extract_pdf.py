@@ -14,7 +14,7 @@ figures across runs):
 
 Inputs: the real PDFs of ../shared/corpus (when present) and the text-layer fixture PDFs in
 tests/fixtures/documents; the scanned fixture (OCR) only with --ocr. Times are the best of N
-runs after a warm-up; memory is the peak of Python allocations during one run (tracemalloc:
+runs after a warm-up, the methods taking turns in each run; memory is the peak of Python allocations during one run (tracemalloc:
 PDFium's own C allocations are not counted). The load average is printed with the table.
 """
 from __future__ import annotations
@@ -104,20 +104,27 @@ def pages_of(data: bytes) -> int:
     return n
 
 
-def measure(fn, data: bytes, repeat: int) -> tuple[float, float]:
-    fn(data)  # warm: imports, font caches, OCR model
-    best = float("inf")
+def measure_all(methods: list, data: bytes, repeat: int) -> dict[str, tuple[float, float]]:
+    """Best time and peak memory per method. The methods take turns in each round, so a change
+    in the machine's load touches them alike (the machine is shared: ratios of one run count)."""
+    for _, _, fn in methods:
+        fn(data)  # warm: imports, font caches, OCR model
+    best = {key: float("inf") for key, _, _ in methods}
     for _ in range(repeat):
+        for key, _, fn in methods:
+            gc.collect()
+            t = time.perf_counter()
+            fn(data)
+            best[key] = min(best[key], time.perf_counter() - t)
+    out = {}
+    for key, _, fn in methods:
         gc.collect()
-        t = time.perf_counter()
+        tracemalloc.start()
         fn(data)
-        best = min(best, time.perf_counter() - t)
-    gc.collect()
-    tracemalloc.start()
-    fn(data)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return best, peak / 1e6
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        out[key] = (best[key], peak / 1e6)
+    return out
 
 
 def main() -> int:
@@ -138,12 +145,8 @@ def main() -> int:
     for f in files:
         data = f.read_bytes()
         n = pages_of(data)
-        res = {}
-        for key, _, fn in METHODS:
-            if f.name.startswith("scanned") and key == "plumber":
-                continue
-            res[key] = measure(fn, data, args.repeat)
-        per_file.append((f.name, n, res))
+        methods = [m for m in METHODS if not (f.name.startswith("scanned") and m[0] == "plumber")]
+        per_file.append((f.name, n, measure_all(methods, data, args.repeat)))
     load_after = os.getloadavg()[0]
     keys = [k for k, _, _ in METHODS]
     w = max(len(name) for name, _, _ in per_file)

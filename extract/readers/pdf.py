@@ -173,8 +173,15 @@ def _layout_pass(pdf, pages: list[int], page_texts: list[str] | None, tables: Ta
                 if page_texts is not None:
                     page_texts[pno - 1] = tp.get_text_range()
                 if want_tables:
-                    layout = page_layout(page, tp, pno)
-                    if layout.text_usable:
+                    try:
+                        layout = page_layout(page, tp, pno)
+                    except pdfium.PdfiumError:
+                        raise
+                    except Exception:  # noqa: BLE001 - odd geometry: the pdfminer path reads this page
+                        layout = None
+                    if layout is None:
+                        other.append(pno)
+                    elif layout.text_usable:
                         tables.add_page(layout.page, pno)
                     else:
                         other.append(pno)  # glyphs without Unicode: pdfminer prints (cid:N), never garbage

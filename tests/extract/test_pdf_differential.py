@@ -38,7 +38,7 @@ def _corpus_pdfs() -> list[Path]:
 
 def _renders() -> list[tuple[str, bytes]]:
     """Round-trip renders: reportlab PDFs of the round-trip test's hard reports (and the Word-made
-    PDF when LibreOffice is installed)."""
+    PDF when LibreOffice is installed), and a fixture with every page rotated."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from test_roundtrip import EDGES, _edge, _fixed_report, consistent_report
 
@@ -50,7 +50,27 @@ def _renders() -> list[tuple[str, bytes]]:
     out = [(f"render-{name}.pdf", render_report(rep, "pdf-reportlab")) for name, rep in reports]
     if available():
         out.append(("render-fixed-word.pdf", render_report(_fixed_report(), "pdf")))
+    # pages carrying /Rotate: PDFium's coordinates are unrotated, pdfminer's rotated
+    for rot in (90, 180, 270):
+        out.append((f"rotated-{rot}.pdf", _rotated(FIXTURES / "word-2021-split.pdf", rot)))
     return out
+
+
+def _rotated(path: Path, degrees: int) -> bytes:
+    import io
+
+    import pypdfium2 as pdfium
+
+    from extract.readers import PDFIUM_LOCK
+
+    with PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(path.read_bytes())
+        for i in range(len(pdf)):
+            pdf[i].set_rotation(degrees)
+        buf = io.BytesIO()
+        pdf.save(buf)
+        pdf.close()
+    return buf.getvalue()
 
 
 def _cases() -> list[tuple[str, object]]:
