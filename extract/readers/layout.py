@@ -307,9 +307,11 @@ def extract_table(table, chars: list[dict], **kwargs) -> list[list[str | None]]:
     from bisect import bisect_left
 
     from pdfplumber.utils import extract_text
+    from pdfplumber.utils.text import LIGATURES
 
     if "layout" in kwargs:
         return table.extract(**kwargs)
+    single_ok = "expand_ligatures" not in kwargs and "keep_blank_chars" not in kwargs
     mids = sorted(((c["top"] + c["bottom"]) / 2, i) for i, c in enumerate(chars))
     keys = [m for m, _ in mids]
     out = []
@@ -326,6 +328,12 @@ def extract_table(table, chars: list[dict], **kwargs) -> list[list[str | None]]:
             cx0, ctop, cx1, cbottom = cell
             cell_chars = [c for c in row_chars if cx0 <= (c["x0"] + c["x1"]) / 2 < cx1
                           and ctop <= (c["top"] + c["bottom"]) / 2 < cbottom]
+            if len(cell_chars) == 1 and cell_chars[0]["text"] and single_ok:
+                # one char ("0", most number cells): the text extract_text gives it, without
+                # building a word map and a text map
+                t = cell_chars[0]["text"]
+                arr.append("" if t.isspace() else LIGATURES.get(t, t))
+                continue
             arr.append(extract_text(cell_chars, **kwargs) if cell_chars else "")
         out.append(arr)
     return out
