@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 from extract.document import Cell, Document
@@ -32,6 +33,7 @@ TABLE_SETTINGS = {
 }
 
 
+@lru_cache(maxsize=1)
 def _markers() -> tuple[str, ...]:
     """Words that put a page among the table pages (from the template, one fact in one place)."""
     from extract import template as T

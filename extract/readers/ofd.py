@@ -26,7 +26,7 @@ import posixpath
 import re
 import zipfile
 
-from extract.document import Document, ExtractionError
+from extract.document import Document, ExtractionError  # noqa: F401 - ExtractionError re-exported
 from extract.errors import MAX_ZIP_RATIO, MAX_ZIP_UNCOMPRESSED, error
 from extract.readers.layout import LayoutPage, TableReader, finish_edges, paint_path
 

@@ -79,7 +79,6 @@ def test_text_positions_deltas_and_ctm():
             + text_obj(20, 35, "申请", size=2, ctm="2 0 0 2 0 0"))
     doc = read_ofd(package([body]))
     assert "年度报告" in doc.text and "AB12" in doc.text and "申请" in doc.text
-    from extract.readers.layout import LayoutPage  # noqa: F401 - the seam the reader feeds
     lines = doc.text.split("\n")
     assert lines.index("年度报告") < lines.index("申请") < lines.index("AB12")
 
