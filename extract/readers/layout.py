@@ -142,11 +142,17 @@ class LayoutPage:
         bbox = tuple(float(v) for v in bbox)
         x0, top, x1, bottom = bbox
 
-        def near(objs: list[dict]) -> list[dict]:  # a cheap superset of what crop_to_bbox keeps
-            return [o for o in objs if o["x0"] <= x1 and o["x1"] >= x0 and o["top"] <= bottom and o["bottom"] >= top]
+        def cropped(objs: list[dict]) -> list[dict]:
+            out = []
+            for o in objs:
+                if o["x0"] >= x0 and o["x1"] <= x1 and o["top"] >= top and o["bottom"] <= bottom \
+                        and o["x1"] - o["x0"] + o["bottom"] - o["top"] > 0:
+                    out.append(o)  # wholly inside (and not a point): clipping would copy it unchanged
+                elif o["x0"] <= x1 and o["x1"] >= x0 and o["top"] <= bottom and o["bottom"] >= top:
+                    out.extend(crop_to_bbox([o], bbox))  # crossing the edge: pdfplumber clips it
+            return out
 
-        return LayoutPage(crop_to_bbox(near(self.chars), bbox), crop_to_bbox(near(self.edges), bbox), self.width,
-                          self.height, self.page_number, bbox)
+        return LayoutPage(cropped(self.chars), cropped(self.edges), self.width, self.height, self.page_number, bbox)
 
     def filter(self, test: Callable[[dict], bool]) -> "LayoutPage":
         return LayoutPage([c for c in self.chars if test(c)], [e for e in self.edges if test(e)], self.width,
