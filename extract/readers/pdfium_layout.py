@@ -31,6 +31,7 @@ UNMAPPED_SHARE = 0.2  # more characters than this without a Unicode mapping: PDF
 _OBJ_TEXT, _OBJ_PATH, _OBJ_FORM = R.FPDF_PAGEOBJ_TEXT, R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_FORM
 _SEG_LINE, _SEG_BEZIER, _SEG_MOVE = R.FPDF_SEGMENT_LINETO, R.FPDF_SEGMENT_BEZIERTO, R.FPDF_SEGMENT_MOVETO
 MAX_PATH_SEGMENTS = 200_000  # per page: beyond this a page is a drawing, not a table
+MAX_CHARS = 100_000  # per page (a dense report page holds ~3,000): beyond this the rest is not read
 MAX_FORM_DEPTH = 12
 
 
@@ -125,7 +126,7 @@ _GENERATED_CAN_BE = frozenset(" \r\n\t\x00\ufffe\u00a0")
 
 
 def _chars(tp_handle, frame: _Frame) -> tuple[list[dict], int, int]:
-    n = R.FPDFText_CountChars(tp_handle)
+    n = min(R.FPDFText_CountChars(tp_handle), MAX_CHARS)
     if n <= 0:
         return [], 0, 0
     text = _page_text(tp_handle, n)
