@@ -202,6 +202,18 @@ class _Flow:
                 baseline += CELL_LINE
 
 
+class _Stamped:
+    """Entries with a fixed timestamp: the same report renders to the same bytes."""
+
+    def __init__(self, zf: zipfile.ZipFile):
+        self.zf = zf
+
+    def writestr(self, name: str, text: str) -> None:
+        info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        self.zf.writestr(info, text)
+
+
 def _package(report: dict, pages: list[list[str]]) -> bytes:
     from xml.sax.saxutils import escape
 
@@ -229,7 +241,8 @@ def _package(report: dict, pages: list[list[str]]) -> bytes:
                 f'{_fmt(PAGE_W - LEFT - RIGHT)} 0</ofd:AbbreviatedData></ofd:PathObject></ofd:Layer>'
                 '</ofd:Content></ofd:Page>')
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as raw_zf:
+        zf = _Stamped(raw_zf)
         zf.writestr("OFD.xml", ofd)
         zf.writestr("Doc_0/Document.xml", document)
         zf.writestr("Doc_0/PublicRes.xml", public)
