@@ -37,6 +37,7 @@ MAX_PAGES = 2000
 MAX_TABLE_PAGES = 60
 MAX_OBJECTS_PER_PAGE = 200_000
 MAX_BLOCK_DEPTH = 32
+MAX_CHARS = 100_000  # per page (a dense report page holds ~3,000)
 DESCENT = 0.2  # of the font size below the baseline: fonts are not read for their metrics
 _NUM = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -194,18 +195,19 @@ def _box(el) -> tuple[float, float, float, float] | None:
     return (v[0], v[1], v[2], v[3]) if len(v) == 4 and v[2] > 0 and v[3] > 0 else None
 
 
-def _deltas(s: str | None) -> list[float]:
-    """``DeltaX``/``DeltaY``: numbers, where ``g N d`` stands for N times d."""
+def _deltas(s: str | None, limit: int) -> list[float]:
+    """``DeltaX``/``DeltaY``: numbers, where ``g N d`` stands for N times d; at most ``limit``
+    (the run's glyph count: a hostile ``g 999999999 1`` expands no further)."""
     out: list[float] = []
     toks = (s or "").split()
     i = 0
-    while i < len(toks):
+    while i < len(toks) and len(out) < limit:
         if toks[i] == "g" and i + 2 < len(toks):
             try:
                 n, d = int(float(toks[i + 1])), float(toks[i + 2])
             except ValueError:
                 break
-            out.extend([d] * max(0, min(n, 100_000)))
+            out.extend([d] * max(0, min(n, limit - len(out))))
             i += 3
             continue
         try:
@@ -265,7 +267,9 @@ def _text_object(obj, chars: list[dict]) -> None:
             x = float(code.get("X"))
         if code.get("Y") is not None:
             y = float(code.get("Y"))
-        dxs, dys = _deltas(code.get("DeltaX")), _deltas(code.get("DeltaY"))
+        dxs, dys = _deltas(code.get("DeltaX"), len(text)), _deltas(code.get("DeltaY"), len(text))
+        if len(chars) + len(text) > MAX_CHARS:
+            text = text[: max(0, MAX_CHARS - len(chars))]
         for i, ch in enumerate(text):
             adv = size if _wide(ch) else size / 2
             if i < len(dxs) and not dys:

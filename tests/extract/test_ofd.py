@@ -186,6 +186,15 @@ def test_zip_bomb_refused_by_real_size():
     assert time.monotonic() - started < 10
 
 
+def test_delta_runs_are_bounded_by_the_text():
+    from extract.readers.ofd import _deltas
+
+    assert _deltas("1 g 3 2.5 4", 10) == [1, 2.5, 2.5, 2.5, 4]
+    assert len(_deltas("g 999999999 1 " * 1000, 3)) == 3
+    doc = read_ofd(package([text_obj(20, 30, "一二", delta="g 999999999 5 " * 200)]))
+    assert "一二" in doc.text.replace(" ", "")
+
+
 def test_entity_expansion_is_not_performed():
     laughs = ('<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
               '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">'
