@@ -1,19 +1,28 @@
-"""PDF extraction speed and memory: our reader and full extraction next to plain pdfplumber
-``extract_tables()`` on every page and pypdfium2 text extraction (the floor).
+"""PDF extraction speed and memory: ``extract_bytes`` next to plain pdfplumber, the pdfminer
+path of our reader, and pypdfium2 text extraction (the floor).
 
     python benchmarks/extract_pdf.py [--quick] [--repeat N] [--ocr]
 
-Inputs: the real 洪泽区 PDFs from ../shared/corpus/hongze (when present) and the text-layer
-fixture PDFs in tests/fixtures/documents. The scanned fixture (OCR) is timed only with --ocr.
-Times are the best of N runs (imports and warm-up excluded); memory is the peak of Python
-allocations during one run (tracemalloc: pdfminer/pdfplumber are pure Python, pdfium's own
-C allocations are not counted). Prints a table; not a test.
+Per file and overall, in one run (the machine is shared: compare the ratios of one run, not
+figures across runs):
+
+- ``floor``: pypdfium2 opens the PDF and reads every page's text (no tables);
+- ``pdfplumber``: plain ``pdfplumber`` ``extract_tables()`` on every page;
+- ``pdfminer path``: ``extract_bytes`` with the PDF reader on pdfminer (``engine="pdfminer"``,
+  the reference path of the differential test);
+- ``extract_bytes``: the real thing (PDFium chars and rulings fed to pdfplumber's table finder).
+
+Inputs: the real PDFs of ../shared/corpus (when present) and the text-layer fixture PDFs in
+tests/fixtures/documents; the scanned fixture (OCR) only with --ocr. Times are the best of N
+runs after a warm-up, the methods taking turns in each run; memory is the peak of Python allocations during one run (tracemalloc:
+PDFium's own C allocations are not counted). The load average is printed with the table.
 """
 from __future__ import annotations
 
 import argparse
 import gc
 import io
+import os
 import sys
 import time
 import tracemalloc
@@ -28,14 +37,14 @@ def inputs(with_ocr: bool) -> list[Path]:
 
     out = []
     shared = shared_dir()
-    if shared and (shared / "corpus" / "hongze").is_dir():
-        out += sorted((shared / "corpus" / "hongze").glob("*.pdf"))
+    if shared and (shared / "corpus").is_dir():
+        out += sorted((shared / "corpus").rglob("*.pdf"))
     docs = ROOT / "tests" / "fixtures" / "documents"
     out += sorted(p for p in docs.glob("*.pdf") if with_ocr or not p.name.startswith("scanned"))
     return out
 
 
-def m_pdfium_text(data: bytes) -> int:
+def m_floor(data: bytes) -> int:
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(data)
@@ -50,7 +59,7 @@ def m_pdfium_text(data: bytes) -> int:
     return n
 
 
-def m_pdfplumber_tables(data: bytes) -> int:
+def m_pdfplumber(data: bytes) -> int:
     import pdfplumber
 
     n = 0
@@ -60,24 +69,29 @@ def m_pdfplumber_tables(data: bytes) -> int:
     return n
 
 
-def m_reader(data: bytes) -> int:
-    from extract.readers import read_document
+def _facts(rep: dict) -> int:
+    return sum(len(v) for k, v in rep.items() if k in ("active_disclosure", "applications", "review_litigation"))
 
-    return len(read_document(data, "x.pdf").rows)
+
+def m_pdfminer_path(data: bytes) -> int:
+    from extract import extract_bytes
+    from extract.readers.pdf import pdf_engine
+
+    with pdf_engine("pdfminer"):
+        return _facts(extract_bytes(data, filename="x.pdf"))
 
 
 def m_extract(data: bytes) -> int:
     from extract import extract_bytes
 
-    rep = extract_bytes(data, filename="x.pdf")
-    return sum(len(v) for k, v in rep.items() if k in ("active_disclosure", "applications", "review_litigation"))
+    return _facts(extract_bytes(data, filename="x.pdf"))
 
 
 METHODS = [
-    ("pypdfium2 text (floor)", m_pdfium_text),
-    ("pdfplumber extract_tables, all pages", m_pdfplumber_tables),
-    ("nianbao PDF reader (read_document)", m_reader),
-    ("nianbao extract_bytes (reader+matcher)", m_extract),
+    ("floor", "pypdfium2 text (floor)", m_floor),
+    ("plumber", "pdfplumber extract_tables, all pages", m_pdfplumber),
+    ("pdfminer", "extract_bytes, pdfminer path", m_pdfminer_path),
+    ("extract", "extract_bytes (PDFium-fed)", m_extract),
 ]
 
 
@@ -90,60 +104,72 @@ def pages_of(data: bytes) -> int:
     return n
 
 
-def measure(fn, data: bytes, repeat: int) -> tuple[float, float]:
-    fn(data)  # warm: imports, font caches, OCR model
-    best = float("inf")
+def measure_all(methods: list, data: bytes, repeat: int) -> dict[str, tuple[float, float]]:
+    """Best time and peak memory per method. The methods take turns in each round, so a change
+    in the machine's load touches them alike (the machine is shared: ratios of one run count)."""
+    for _, _, fn in methods:
+        fn(data)  # warm: imports, font caches, OCR model
+    best = {key: float("inf") for key, _, _ in methods}
     for _ in range(repeat):
+        for key, _, fn in methods:
+            gc.collect()
+            t = time.perf_counter()
+            fn(data)
+            best[key] = min(best[key], time.perf_counter() - t)
+    out = {}
+    for key, _, fn in methods:
         gc.collect()
-        t = time.perf_counter()
+        tracemalloc.start()
         fn(data)
-        best = min(best, time.perf_counter() - t)
-    gc.collect()
-    tracemalloc.start()
-    fn(data)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return best, peak / 1e6
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        out[key] = (best[key], peak / 1e6)
+    return out
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--quick", action="store_true", help="one run per measurement, hongze + one fixture")
+    ap.add_argument("--quick", action="store_true", help="one run per measurement, the corpus's 洪泽区 PDFs + one fixture")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--ocr", action="store_true", help="include the scanned fixture (OCR, seconds per page)")
     args = ap.parse_args()
     files = inputs(args.ocr)
     if args.quick:
-        files = [f for f in files if "hongze" in f.name] + [f for f in files if "hongze" not in f.name][:1]
+        files = [f for f in files if "hongze" in f.name] + [f for f in files if f.parent.name == "documents"][:1]
         args.repeat = 1
     if not files:
         print("no PDFs found")
         return 1
-    rows = []
-    totals: dict[str, list[float]] = {name: [0.0, 0.0, 0.0] for name, _ in METHODS}  # seconds, pages, peak MB max
+    load_before = os.getloadavg()[0]
+    per_file: list[tuple[str, int, dict[str, tuple[float, float]]]] = []
     for f in files:
         data = f.read_bytes()
         n = pages_of(data)
-        for name, fn in METHODS:
-            if f.name.startswith("scanned") and fn is m_pdfplumber_tables:
-                continue
-            secs, peak = measure(fn, data, args.repeat)
-            rows.append((f.name, n, name, secs, secs / n, peak))
-            tot = totals[name]
-            tot[0] += secs
-            tot[1] += n
-            tot[2] = max(tot[2], peak)
-    w = max(len(r[0]) for r in rows)
-    m = max(len(name) for name, _ in METHODS)
-    print(f"{'file':{w}s} pages  {'method':{m}s} {'s/report':>9s} {'ms/page':>9s} {'peak MB':>8s}")
-    for fname, n, name, secs, per_page, peak in rows:
-        print(f"{fname:{w}s} {n:5d}  {name:{m}s} {secs:9.3f} {per_page * 1000:9.1f} {peak:8.1f}")
-    print()
-    print(f"{'all files':{w}s} {'':5s}  {'method':{m}s} {'s total':>9s} {'ms/page':>9s} {'max MB':>8s}")
-    for name, _ in METHODS:
-        secs, pages, peak = totals[name]
-        if pages:
-            print(f"{'':{w}s} {int(pages):5d}  {name:{m}s} {secs:9.3f} {secs / pages * 1000:9.1f} {peak:8.1f}")
+        methods = [m for m in METHODS if not (f.name.startswith("scanned") and m[0] == "plumber")]
+        per_file.append((f.name, n, measure_all(methods, data, args.repeat)))
+    load_after = os.getloadavg()[0]
+    keys = [k for k, _, _ in METHODS]
+    w = max(len(name) for name, _, _ in per_file)
+    print(f"ms per page, best of {args.repeat}; load average {load_before:.1f} → {load_after:.1f} on {os.cpu_count()} cores")
+    head = "".join(f"{k:>10s}" for k in keys)
+    print(f"{'file':{w}s} pages{head}   extract/plumber  extract/floor  peak MB (extract)")
+    totals = {k: 0.0 for k in keys}
+    pages = 0
+    for name, n, res in per_file:
+        cols = "".join(f"{res[k][0] / n * 1000:10.1f}" if k in res else f"{'-':>10s}" for k in keys)
+        e = res["extract"][0]
+        ratio_p = f"{e / res['plumber'][0]:15.2f}" if "plumber" in res else f"{'-':>15s}"
+        print(f"{name:{w}s} {n:5d}{cols}  {ratio_p}  {e / res['floor'][0]:13.2f}  {res['extract'][1]:8.1f}")
+        if "plumber" in res:
+            pages += n
+            for k in keys:
+                totals[k] += res[k][0]
+    if pages:
+        cols = "".join(f"{totals[k] / pages * 1000:10.1f}" for k in keys)
+        print(f"{'all files':{w}s} {pages:5d}{cols}  {totals['extract'] / totals['plumber']:15.2f}  "
+              f"{totals['extract'] / totals['floor']:13.2f}")
+        print(f"legend: floor = {METHODS[0][1]}; plumber = {METHODS[1][1]}; pdfminer = {METHODS[2][1]}; "
+              f"extract = {METHODS[3][1]}")
     return 0
 
 

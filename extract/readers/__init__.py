@@ -35,8 +35,10 @@ def read_document(data: bytes, filename: str | None = None) -> Document:
 
 
 # PDFium is not thread-safe: two threads inside pypdfium2 at once (even on different documents)
-# can crash the process with SIGSEGV. The flows extract 4 documents at a time in threads, so
-# every PDF read (text pass, pdfplumber pages, OCR rendering) holds this lock.
+# can crash the process with SIGSEGV (ctypes releases the GIL during each call). The flows
+# extract 4 documents at a time in threads, so every PDF read (PDFium pages, the pdfminer
+# fallback, OCR rendering) holds this one process-wide lock: PDF extraction is serial within a
+# process; run extraction in processes (``--runner dask``) to use more cores.
 PDFIUM_LOCK = threading.RLock()
 
 
@@ -49,6 +51,10 @@ def _dispatch(data: bytes, s: Sniff, filename: str | None) -> Document:
 
         with PDFIUM_LOCK:
             return read_pdf(data)
+    if kind == "ofd":
+        from extract.readers.ofd import read_ofd
+
+        return read_ofd(data)
     if kind == "docx":
         from extract.readers.docx import read_docx
 

@@ -221,7 +221,7 @@ def test_extract_bytes_contract_shape():
     res = extract_bytes(text.encode(), filename="r.txt", include_text=True)
     assert list(res)[:5] == ["title", "agency", "year", "template", "active_disclosure"]
     assert res["status"] == "ok" and res["error"] is None and res["format"] == "text"
-    assert res["extractor_version"] == "1.0.0"
+    assert res["extractor_version"] == "1.1.0"
     assert res["agency"] == "测试县审计局" and res["year"] == 2021
     assert "applications" not in res and res["text"].startswith("测试县")
     assert res["checks"] == []

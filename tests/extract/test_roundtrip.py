@@ -29,7 +29,7 @@ settings.register_profile(
 )
 RT = settings.get_profile("roundtrip")
 
-FAST = ("html", "html-gbk", "html-paragraphs", "docx", "text", "pdf-reportlab")
+FAST = ("html", "html-gbk", "html-paragraphs", "docx", "text", "pdf-reportlab", "ofd")
 CONTRACT = ("title", "agency", "year", "template", "active_disclosure", "applications", "review_litigation")
 OTHER_2021 = ("other_no_correction", "other_unpaid_fee", "other_other")
 
@@ -184,7 +184,7 @@ def test_fixed_hard_report(fmt):
     assert_same(rep, roundtrip(rep, fmt), fmt)
 
 
-@pytest.mark.parametrize("fmt", ("html", "docx", "text", "pdf-reportlab"))
+@pytest.mark.parametrize("fmt", ("html", "docx", "text", "pdf-reportlab", "ofd"))
 @pytest.mark.parametrize("edge", EDGES)
 def test_blank_printing(edge, fmt):
     rep = _edge(edge)
@@ -346,7 +346,7 @@ def test_consistent_report_passes_every_check():
     assert {c["code"] for c in out["checks"]} == {i.code for i in T.IDENTITIES}
 
 
-@pytest.mark.parametrize("fmt", ("html", "docx", "text", "pdf-reportlab"))
+@pytest.mark.parametrize("fmt", ("html", "docx", "text", "pdf-reportlab", "ofd"))
 @pytest.mark.parametrize("code", sorted(BREAKS))
 def test_wrong_number_fails_its_check(code, fmt):
     rep = consistent_report()

@@ -20,13 +20,14 @@ Formats (``FORMATS``):
 | ``pdf`` | the DOCX converted by LibreOffice when installed, else reportlab (STSong-Light); ruled tables |
 | ``pdf-reportlab`` | always reportlab |
 | ``pdf-scanned`` | image-only PDF of the ``pdf`` pages (no text layer) |
+| ``ofd`` | OFD (GB/T 33190): text objects and path rulings on A4 pages, tables split at page breaks |
 | ``text`` | plain UTF-8 text, tables as one line per row |
 """
 from __future__ import annotations
 
 from nianbao.demo.render.model import build_sections, date_cn, title_of
 
-FORMATS = ("html", "html-gbk", "html-paragraphs", "docx", "pdf", "pdf-reportlab", "pdf-scanned", "text")
+FORMATS = ("html", "html-gbk", "html-paragraphs", "docx", "pdf", "pdf-reportlab", "pdf-scanned", "ofd", "text")
 
 
 def render_text(report: dict, prose: list[str] | None = None) -> str:
@@ -86,6 +87,10 @@ def _render(report: dict, fmt: str, prose: list[str] | None) -> bytes:
         from nianbao.demo.render.pdf import render_pdf, scan_pdf
 
         return scan_pdf(render_pdf(report, prose))
+    if fmt == "ofd":
+        from nianbao.demo.render.ofd import render_ofd
+
+        return render_ofd(report, prose)
     if fmt == "text":
         return render_text(report, prose).encode("utf-8")
     raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")

@@ -1,0 +1,310 @@
+"""One PDFium read of a page → pdfplumber-convention chars and edges (``LayoutPage``).
+
+pdfminer (behind pdfplumber) spends ~90 % of a page's time building its layout objects;
+PDFium reads the same page in C in a few milliseconds. This module asks PDFium for what
+pdfplumber's table finding reads and gives it in pdfplumber's conventions (origin top-left,
+points, the page's /Rotate applied):
+
+- chars: ``text x0 x1 top bottom upright size``; the box pdfminer draws: advance × font size,
+  from the font's descent. Characters PDFium generates (spaces, line breaks between runs) are
+  skipped. Vertical-writing CJK fonts (WPS's stacked headers) get a box from the origin and the
+  font size: PDFium's own box for them is the unscaled font's.
+- edges: every painted path object, in forms too, each segment transformed by its matrices,
+  and classified as pdfminer does (``pdfminer.converter.paint_path``): move+line is a line,
+  a closed axis-aligned 4-line subpath a rect (4 edges, so the thin filled rectangles Word and
+  WPS draw as cell borders give two edges that the finder snaps together), anything else a
+  curve (an edge per segment, Béziers by their chords).
+
+Caller holds ``extract.readers.PDFIUM_LOCK`` (PDFium is not thread-safe).
+"""
+from __future__ import annotations
+
+import ctypes
+import math
+from dataclasses import dataclass
+
+import pypdfium2.raw as R
+
+from extract.readers.layout import LayoutPage, finish_edges, paint_path
+
+UNMAPPED_SHARE = 0.2  # more characters than this without a Unicode mapping: PDFium's text is not used
+_OBJ_TEXT, _OBJ_PATH, _OBJ_FORM = R.FPDF_PAGEOBJ_TEXT, R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_FORM
+_SEG_LINE, _SEG_BEZIER, _SEG_MOVE = R.FPDF_SEGMENT_LINETO, R.FPDF_SEGMENT_BEZIERTO, R.FPDF_SEGMENT_MOVETO
+MAX_PATH_SEGMENTS = 200_000  # per page: beyond this a page is a drawing, not a table
+MAX_CHARS = 100_000  # per page (a dense report page holds ~3,000): beyond this the rest is not read
+MAX_FORM_DEPTH = 12
+
+
+@dataclass
+class PageLayout:
+    page: LayoutPage
+    chars_total: int  # characters PDFium read (generated ones excluded)
+    unmapped: int  # of which without a Unicode mapping
+    lost_text_objects: int = 0  # text objects PDFium gives no box (and no characters) for
+
+    @property
+    def text_usable(self) -> bool:
+        """PDFium's characters can stand for the page's text: few unmapped glyphs, and no text
+        object it dropped (it gives some one-glyph objects of unembedded CID fonts an empty box
+        and leaves them out of its text: reportlab's STSong-Light cells)."""
+        if self.lost_text_objects:
+            return False
+        return not self.chars_total or self.unmapped <= UNMAPPED_SHARE * self.chars_total
+
+
+class _Frame:
+    """Page user space → pdfplumber's (x, top): pdfminer's CTM for the /Rotate (which also moves
+    the MediaBox origin to 0), then pdfplumber's MediaBox adjustment."""
+
+    def __init__(self, mediabox: tuple[float, float, float, float], rotation: int):
+        x0, y0, x1, y1 = mediabox
+        rotation %= 360
+        self.m = {90: (0, -1, 1, 0, -y0, x1), 180: (-1, 0, 0, -1, x1, y1),
+                  270: (0, 1, -1, 0, y1, -x0)}.get(rotation, (1, 0, 0, 1, -x0, -y0))
+        nx0, ny0, nx1, ny1 = (y0, x0, y1, x1) if rotation in (90, 270) else (x0, y0, x1, y1)
+        self.width, self.height = nx1 - nx0, ny1 - ny0
+        self.dx = nx0  # pdfplumber adds the MediaBox x0 back
+        self.dtop = self.height - ny0  # top = height - y - y0
+
+    def device(self, x: float, y: float) -> tuple[float, float]:
+        a, b, c, d, e, f = self.m
+        return a * x + c * y + e, b * x + d * y + f
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        a, b, c, d, e, f = self.m
+        return a * x + c * y + e + self.dx, self.dtop - (b * x + d * y + f)
+
+    def linear(self) -> tuple[float, float, float, float]:
+        a, b, c, d, _, _ = self.m
+        return a, b, c, d
+
+
+def _mul(m1, m2):
+    """m1 then m2 (PDF row-vector convention: [x y 1] · m1 · m2)."""
+    a1, b1, c1, d1, e1, f1 = m1
+    a2, b2, c2, d2, e2, f2 = m2
+    return (a1 * a2 + b1 * c2, a1 * b2 + b1 * d2, c1 * a2 + d1 * c2, c1 * b2 + d1 * d2,
+            e1 * a2 + f1 * c2 + e2, e1 * b2 + f1 * d2 + f2)
+
+
+def page_layout(page, textpage, page_number: int) -> PageLayout:
+    """Chars and edges of one loaded page (``pypdfium2.PdfPage`` and its ``PdfTextPage``)."""
+    box = page.get_mediabox()
+    box = (min(box[0], box[2]), min(box[1], box[3]), max(box[0], box[2]), max(box[1], box[3]))
+    frame = _Frame(box, page.get_rotation())
+    chars, total, unmapped = _chars(textpage.raw, frame)
+    lost = [0]
+    edges = _edges(page.raw, frame, lost)
+    return PageLayout(LayoutPage(chars, edges, frame.width, frame.height, page_number), total, unmapped, lost[0])
+
+
+# --------------------------------------------------------------------------- chars
+def _page_text(tp, n: int) -> str | None:
+    buf = ctypes.create_string_buffer((n + 1) * 2)
+    got = R.FPDFText_GetText(tp, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    text = buf.raw[: max(0, got - 1) * 2].decode("utf-16-le", "replace")
+    return text if len(text) == n else None  # surrogate pairs: fall back to one call per char
+
+
+def _fast(fn, restype, *argtypes):
+    """The same C function with plain ctypes types: pypdfium2's typed pointers cost several
+    microseconds per call, and a page has thousands of characters."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
+_P, _I, _PD = ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(ctypes.c_double)
+_is_generated = _fast(R.FPDFText_IsGenerated, _I, _P, _I)
+_map_error = _fast(R.FPDFText_HasUnicodeMapError, _I, _P, _I)
+_origin = _fast(R.FPDFText_GetCharOrigin, _I, _P, _I, _PD, _PD)
+_loose = _fast(R.FPDFText_GetLooseCharBox, _I, _P, _I, _P)
+_char_matrix = _fast(R.FPDFText_GetMatrix, _I, _P, _I, _P)
+_font_size = _fast(R.FPDFText_GetFontSize, ctypes.c_double, _P, _I)
+_text_object = _fast(R.FPDFText_GetTextObject, _P, _P, _I)
+_obj_font = _fast(R.FPDFTextObj_GetFont, _P, _P)
+_font_descent = _fast(R.FPDFFont_GetDescent, _I, _P, ctypes.c_float, ctypes.POINTER(ctypes.c_float))
+_GENERATED_CAN_BE = frozenset(" \r\n\t\x00\ufffe\u00a0")
+
+
+def _chars(tp_handle, frame: _Frame) -> tuple[list[dict], int, int]:
+    n = min(R.FPDFText_CountChars(tp_handle), MAX_CHARS)
+    if n <= 0:
+        return [], 0, 0
+    text = _page_text(tp_handle, n)
+    tp = ctypes.cast(tp_handle, ctypes.c_void_p).value
+    fa, fb, fc, fd = frame.linear()
+    ma, mb, mc, md, me, mf = frame.m
+    dx, dtop = frame.dx, frame.dtop
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    pox, poy = ctypes.pointer(ox), ctypes.pointer(oy)
+    rect = R.FS_RECTF()
+    prect = ctypes.addressof(rect)
+    fsm = R.FS_MATRIX()
+    pfsm = ctypes.addressof(fsm)
+    desc = ctypes.c_float()
+    pdesc = ctypes.pointer(desc)
+    descents: dict[int, float] = {}  # font → descent per unit of font size
+    chars: list[dict] = []
+    total = unmapped = 0
+    prev_obj = None
+    for i in range(n):
+        ch = text[i] if text is not None else chr(R.FPDFText_GetUnicode(tp_handle, i) or 0xFFFD)
+        # PDFium inserts spaces and line breaks between runs: those are not the document's
+        if ch in _GENERATED_CAN_BE and _is_generated(tp, i) == 1:
+            continue
+        total += 1
+        if _map_error(tp, i) == 1:
+            unmapped += 1
+        if ch in "\r\n\x00\ufffe":
+            continue
+        obj = _text_object(tp, i)
+        if obj is None or obj != prev_obj:  # chars of one text object share matrix, size and font
+            prev_obj = obj
+            _char_matrix(tp, i, pfsm)
+            # the char matrix in pdfplumber's frame (rotation applied)
+            a, b, c, d = fsm.a, fsm.b, fsm.c, fsm.d
+            a, b, c, d = a * fa + b * fc, a * fb + b * fd, c * fa + d * fc, c * fb + d * fd
+            fs = _font_size(tp, i)
+            font = _obj_font(obj) if obj else None
+            per_unit = descents.get(font or 0)
+            if per_unit is None:
+                per_unit = desc.value if font and _font_descent(font, 1.0, pdesc) else 0.0
+                descents[font or 0] = per_unit
+            descent = per_unit * fs
+            up = math.hypot(c, d)
+            size = fs * up if up else fs
+            upright = a * d > 0 and b * c <= 0
+        _origin(tp, i, pox, poy)
+        x, y = ox.value, oy.value
+        px, ptop = ma * x + mc * y + me + dx, dtop - (mb * x + md * y + mf)
+        # advance direction (a, b) and "up" direction (c, d), page frame with y going up
+        _loose(tp, i, prect)
+        lx0, ltop = ma * rect.left + mc * rect.top + me + dx, dtop - (mb * rect.left + md * rect.top + mf)
+        lx1, lbottom = ma * rect.right + mc * rect.bottom + me + dx, dtop - (mb * rect.right + md * rect.bottom + mf)
+        if abs(b) < 1e-6 * up and abs(c) < 1e-6 * up:  # horizontal writing, no rotation
+            adv = abs(lx1 - lx0)
+            if adv > 2.5 * size:  # vertical-writing font: PDFium's box is the unscaled font's
+                x0, x1, bottom = px, px + size, ptop
+                top = bottom - size
+            else:
+                x0, x1 = (px, px + adv) if a > 0 else (px - adv, px)
+                dsc = -descent * abs(d)  # below the baseline (descent is negative)
+                if d > 0:
+                    bottom = ptop + dsc
+                    top = bottom - size
+                else:
+                    top = ptop - dsc
+                    bottom = top + size
+        elif abs(a) < 1e-6 * up and abs(d) < 1e-6 * up:  # rotated a quarter turn (Word btLr/tbRl)
+            adv = abs(lbottom - ltop)
+            if adv > 2.5 * size:
+                adv = size
+            # text "up" (c, d) points along x: the glyph box spans descent..descent+size that way
+            dsc = descent * abs(c)
+            if c < 0:
+                x0, x1 = px - size - dsc, px - dsc
+            else:
+                x0, x1 = px + dsc, px + dsc + size
+            if b > 0:  # advance goes up the page (btLr): top is above the origin
+                top, bottom = ptop - adv, ptop
+            else:
+                top, bottom = ptop, ptop + adv
+        else:  # any other angle: the loose box
+            x0, x1, top, bottom = min(lx0, lx1), max(lx0, lx1), min(ltop, lbottom), max(ltop, lbottom)
+        chars.append({"text": ch, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+                      "width": x1 - x0, "height": bottom - top, "size": size, "upright": upright,
+                      "object_type": "char"})
+    return chars, total, unmapped
+
+
+# --------------------------------------------------------------------------- edges
+_PF = ctypes.POINTER(ctypes.c_float)
+_count_objects = _fast(R.FPDFPage_CountObjects, _I, _P)
+_get_object = _fast(R.FPDFPage_GetObject, _P, _P, _I)
+_obj_type = _fast(R.FPDFPageObj_GetType, _I, _P)
+_obj_bounds = _fast(R.FPDFPageObj_GetBounds, _I, _P, _PF, _PF, _PF, _PF)
+_obj_matrix = _fast(R.FPDFPageObj_GetMatrix, _I, _P, _P)
+_form_count = _fast(R.FPDFFormObj_CountObjects, _I, _P)
+_form_object = _fast(R.FPDFFormObj_GetObject, _P, _P, ctypes.c_ulong)
+_draw_mode = _fast(R.FPDFPath_GetDrawMode, _I, _P, ctypes.POINTER(_I), ctypes.POINTER(_I))
+_count_segments = _fast(R.FPDFPath_CountSegments, _I, _P)
+_segment = _fast(R.FPDFPath_GetPathSegment, _P, _P, _I)
+_segment_point = _fast(R.FPDFPathSegment_GetPoint, _I, _P, _PF, _PF)
+_segment_type = _fast(R.FPDFPathSegment_GetType, _I, _P)
+_segment_close = _fast(R.FPDFPathSegment_GetClose, _I, _P)
+
+
+class _Scratch:
+    """ctypes out-parameters reused for every object of a page."""
+
+    def __init__(self):
+        self.floats = [ctypes.c_float() for _ in range(4)]
+        self.pfloats = [ctypes.pointer(f) for f in self.floats]
+        self.matrix = R.FS_MATRIX()
+        self.pmatrix = ctypes.addressof(self.matrix)
+        self.fill, self.stroke = ctypes.c_int(), ctypes.c_int()
+        self.pfill, self.pstroke = ctypes.pointer(self.fill), ctypes.pointer(self.stroke)
+
+
+def _edges(page_raw, frame: _Frame, lost: list[int]) -> list[dict]:
+    found: list[dict] = []
+    budget = [MAX_PATH_SEGMENTS]
+    page = ctypes.cast(page_raw, ctypes.c_void_p).value
+    scratch = _Scratch()
+    for i in range(_count_objects(page)):
+        _object_edges(_get_object(page, i), frame.m, found, budget, 0, lost, scratch)
+    return finish_edges(found, frame.dtop, frame.dx)
+
+
+def _object_edges(obj, parent, out: list[dict], budget: list[int], depth: int, lost: list[int], sc: _Scratch) -> None:
+    if not obj:
+        return
+    kind = _obj_type(obj)
+    if kind == _OBJ_TEXT:
+        l, b, r, t = sc.floats
+        if _obj_bounds(obj, *sc.pfloats) and l.value == r.value and b.value == t.value:
+            lost[0] += 1
+        return
+    if kind not in (_OBJ_PATH, _OBJ_FORM):
+        return
+    m = sc.matrix
+    own = (m.a, m.b, m.c, m.d, m.e, m.f) if _obj_matrix(obj, sc.pmatrix) else (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    matrix = _mul(own, parent)
+    if kind == _OBJ_FORM:
+        if depth >= MAX_FORM_DEPTH:
+            return
+        for j in range(_form_count(obj)):
+            _object_edges(_form_object(obj, j), matrix, out, budget, depth + 1, lost, sc)
+        return
+    if _draw_mode(obj, sc.pfill, sc.pstroke) and not sc.fill.value and not sc.stroke.value:
+        return  # not painted (a clip path's outline)
+    nseg = _count_segments(obj)
+    if nseg <= 0:
+        return
+    budget[0] -= nseg
+    if budget[0] < 0:
+        return
+    a, b, c, d, e, f = matrix
+    x, y = sc.floats[0], sc.floats[1]
+    px_, py_ = sc.pfloats[0], sc.pfloats[1]
+    ops: list[tuple[str, float, float]] = []  # pdfminer's path: (op, x, y) with h at the start point
+    start = None
+    bez = 0
+    for k in range(nseg):
+        seg = _segment(obj, k)
+        _segment_point(seg, px_, py_)
+        t = _segment_type(seg)
+        px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
+        if t == _SEG_MOVE:
+            ops.append(("m", px, py))
+            start = (px, py)
+            bez = 0
+        elif t == _SEG_BEZIER:
+            bez += 1
+            if bez % 3 == 0:  # the end point of a Bézier (two control points before it)
+                ops.append(("c", px, py))
+        else:
+            ops.append(("l", px, py))
+            bez = 0
+        if _segment_close(seg) and start is not None:
+            ops.append(("h", start[0], start[1]))
+    paint_path(ops, out)
