@@ -1,12 +1,14 @@
-"""Crawl cost, first night vs second night, over the offline sample site (loopback only).
+"""Crawl cost, first night vs the quiet nights after it, over the offline sample site (loopback only).
 
     python benchmarks/crawl.py                 # the sample portals once
     python benchmarks/crawl.py --portals 200   # replicated under other ids/paths to 200 portals
     python benchmarks/crawl.py --quick         # same as the default (already small)
 
 Prints requests (as the server saw them, and as the crawler's health records count them), bytes,
-new documents and wall time for each night side by side. The second night runs on the same data
-folder, so it shows what the incremental state saves (conditional requests, known URLs).
+new documents and wall time for each night side by side. The second and third nights run on the
+same data folder, so they show what the incremental state saves (conditional requests, known URLs,
+the back-off of failed pages and empty per-year views), and the portals that cost more than one
+request on a quiet night.
 """
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ def main(argv=None) -> int:
     with sample_site(replicas=replicas) as site:
         t_site = time.perf_counter() - t_site
         ids = [p.id for p in load_registry(site.registry_path, base_url=site.base_url)][:n]
-        for night in ("first", "second"):
+        for night in ("first", "second", "third"):
             site.server.clear_log()
             t0 = time.perf_counter()
             run = crawl(ids, None, False, night, data, registry_path=site.registry_path, base_url=site.base_url)
@@ -68,12 +70,20 @@ def main(argv=None) -> int:
                 "errors": sum(len(x["errors"]) for x in h),
                 "blocked": sum(1 for x in h if x["blocked"]),
                 "wall_s": round(wall, 1),
+                "_over_one": {x["portal"]: x["requests"] for x in h if x["requests"] > 1},
             })
     print(f"sample site: {len(ids)} portals ({replicas} replica(s) of {per_site}), generated/served in {t_site:.1f} s")
-    keys = list(rows[0])[1:]
-    print(f"{'':<20}{'first night':>14}{'second night':>14}")
+    keys = [k for k in list(rows[0])[1:] if not k.startswith("_")]
+    print(f"{'':<20}" + "".join(f"{r['night'] + ' night':>14}" for r in rows))
     for k in keys:
-        print(f"{k:<20}{rows[0][k]!s:>14}{rows[1][k]!s:>14}")
+        print(f"{k:<20}" + "".join(f"{r[k]!s:>14}" for r in rows))
+    for r in rows[1:]:
+        over = r["_over_one"]
+        if len(over) <= 12:
+            print(f"{r['night']} night, portals with more than one request: "
+                  + (", ".join(f"{pid} {n}" for pid, n in sorted(over.items())) or "none"))
+        else:
+            print(f"{r['night']} night: {len(over)} portals with more than one request")
     print("(wall time includes Scrapy start-up, a few seconds per subprocess; the slow sample page adds 1.2 s)")
     if not args.keep:
         shutil.rmtree(data, ignore_errors=True)

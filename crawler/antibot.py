@@ -1,4 +1,5 @@
-"""Recognise anti-bot challenge answers (never parse them as content). Pure.
+"""Recognise anti-bot challenge answers (never parse them as content). Pure; the markers are
+``extract.walls``'s, this adds what the status and headers say.
 
     detect_block(412, {"Set-Cookie": "FSSBBIl1UgzbN7N80S=…"}, body) -> "rs-412"
 
@@ -12,18 +13,9 @@ from __future__ import annotations
 import re
 from typing import Mapping
 
-_RS_TS = re.compile(rb"\$_ts\s*=\s*window\[|\$_ts\.(?:nsd|cd)\b|\$_ts\.lcd\(")
-_RS_META = re.compile(rb"<meta\s+content=\"[^\"]{40,}\"\s+r=['\"]m['\"]", re.I)
-_WZWS = re.compile(rb"wzwschallenge|wzws_cid|wzwstemplate|wzwsquestion|WZWS_CONFIRM_PREFIX", re.I)
-_WZWS_TEXT = "请开启JavaScript并刷新该页".encode("utf-8")
-_JSL = re.compile(rb"__jsl_clearance|__jsluid|go\(\{[^}]*\"ha\"\s*:", re.I)
-_JSL_COOKIE_JS = re.compile(rb"document\.cookie\s*=.{0,400}location\.href\s*=\s*location\.pathname", re.I | re.S)
-_YUNSUO = re.compile(rb"yunsuo_session_verify|security_session_mid_verify|yunsuo_leech_key|security_verify_data", re.I)
-# 知道创宇云防御 (Knownsec yunaq) block page; a site footer may name the vendor, so the name
-# alone counts only on an error status or a short page
-_YUNAQ = re.compile("请登录知道创宇云防御|知道创宇云防御(?:拦截|提示)".encode("utf-8"))
-_YUNAQ_NAME = re.compile("知道创宇云防御|创宇盾".encode("utf-8"))
-_CF = re.compile(rb"Just a moment\.\.\.|cf-browser-verification|challenge-platform|__cf_chl_", re.I)
+from extract.walls import CF as _CF, JSL as _JSL, JSL_COOKIE_JS as _JSL_COOKIE_JS, RS_META as _RS_META, \
+    RS_TS as _RS_TS, WZWS as _WZWS, WZWS_TEXT as _WZWS_TEXT, YUNAQ as _YUNAQ, YUNAQ_NAME as _YUNAQ_NAME, \
+    YUNSUO as _YUNSUO   # the walls' markers (one place, shared with extract.sniff)
 
 
 def _header_text(headers: Mapping | None) -> bytes:

@@ -62,14 +62,17 @@ def crawl(portals: list[str] | None, years: tuple[int, int] | list[int] | None, 
     Scrapy settings. Several calls may share one ``run_id`` (records are appended line-wise)."""
     reg = Path(registry_path or _registry_path(None))
     base = base_url or os.environ.get("NIANBAO_SAMPLE_BASE")
-    all_portals = load_registry(reg, base_url=base)
+    # home-only entries: crawled when asked for by id, or (not seeds: those wait for review) always
+    all_portals = load_registry(reg, base_url=base, include_seeds=True)
     index = {p.id: p for p in all_portals}
-    chosen = list(all_portals) if portals is None else [index[p] for p in portals if _known(p, index)]
+    chosen = [p for p in all_portals if not (p.seed and p.needs_discovery)] if portals is None else \
+        [index[p] for p in portals if _known(p, index)]
     data_dir = Path(data_dir).resolve()
     run_dir = data_dir / "crawl" / "runs" / run_id
     (run_dir / "logs").mkdir(parents=True, exist_ok=True)
-    from crawler.discovery.auto import resolve_auto  # `family: auto`: detected now, run_dir/detections.jsonl
-    chosen, reg = resolve_auto(chosen, run_dir, reg)
+    from crawler.discovery.auto import resolve_auto, resolve_homes  # recorded in run_dir/detections.jsonl
+    chosen, reg = resolve_homes(chosen, run_dir, reg)   # a home-only entry: its column discovered now
+    chosen, reg = resolve_auto(chosen, run_dir, reg)    # `family: auto`: detected now
     extra = dict(SAMPLE_SETTINGS) if _is_sample(reg) else {}
     extra.update({k: str(v) for k, v in (settings or {}).items()})
     by_family: dict[str, list[str]] = {}

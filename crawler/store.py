@@ -3,7 +3,8 @@
 
     store/sha256/<aa>/<bb>/<sha256>      write-once document bytes
     crawl/state/<portal>.json            per-portal state: listing validators, done detail URLs,
-                                         fetched document URLs -> sha256
+                                         fetched document URLs -> sha256, the portal's night count
+                                         and when each unfinished report page is due again
     crawl/runs/<run>/                    manifest.jsonl, health.jsonl (crawler.pipelines, crawler.extensions)
 """
 from __future__ import annotations
@@ -71,6 +72,15 @@ class Store:
         return sha, store_rel(sha), True
 
 
+RETRY_GAP_CAP = 32   # nights: the longest wait between two asks of a page that keeps failing or stays empty
+
+
+def retry_gap(misses: int, first: int = 1) -> int:
+    """Nights to wait after the ``misses``-th failed (or empty) answer in a row: ``first``, then
+    doubled each time (1, 2, 4 … with ``first=1``), at most ``RETRY_GAP_CAP``."""
+    return min(RETRY_GAP_CAP, first * 2 ** max(0, misses - 1))
+
+
 class PortalState:
     """What one portal's earlier crawls learned. Saved atomically at the end of a crawl."""
 
@@ -83,10 +93,17 @@ class PortalState:
         self.listings: dict[str, dict] = raw.get("listings", {})   # url -> {etag, last_modified}
         self.details: dict[str, dict] = raw.get("details", {})     # detail url -> {done, docs}
         self.documents: dict[str, str] = raw.get("documents", {})  # document url -> sha256
+        # this portal's crawls so far ("nights"; a crawl counts once, begin_night): what a
+        # not-done report page's ``retry_at`` is measured in
+        self.night: int = int(raw.get("night", 0))
+
+    def begin_night(self) -> None:
+        self.night += 1
 
     def save(self) -> None:
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        data = {"listings": self.listings, "details": self.details, "documents": self.documents}
+        data = {"listings": self.listings, "details": self.details, "documents": self.documents,
+                "night": self.night}
         fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".tmp-")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh, ensure_ascii=False, indent=0, sort_keys=True)
@@ -94,3 +111,8 @@ class PortalState:
 
     def detail_done(self, url: str) -> bool:
         return bool(self.details.get(url, {}).get("done"))
+
+    def detail_due(self, url: str) -> bool:
+        """Whether a report page that is not done may be asked this night (its back-off is over;
+        entries saved before back-offs existed are due)."""
+        return int(self.details.get(url, {}).get("retry_at", 0)) <= self.night

@@ -16,6 +16,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from extract.walls import wall_in_body
+
 # kind -> (media type, usual extension)
 KINDS: dict[str, tuple[str, str]] = {
     "pdf": ("application/pdf", "pdf"),
@@ -65,8 +67,9 @@ _ERROR_TITLE = re.compile(
     r"页面已删除|已过期|维护|安全(?:检测|验证|防护)|访问验证|验证码|请稍候|正在跳转|登录|云锁|网站防火墙|waf)",
     re.I,
 )
+# generic redirect/cookie scripts of challenge pages; each vendor's own markers: extract.walls
 _ANTIBOT = re.compile(
-    r"(__jsl_clearance|_\$\w+\s*=|wzws|yunsuo|WZWS_|document\.cookie\s*=|<noscript>\s*请开启|"
+    r"(_\$\w+\s*=|document\.cookie\s*=|<noscript>\s*请开启|"
     r"eval\(function\(p,a,c,k,e|window\.location\.(?:href|replace)\s*[=(])",
     re.I,
 )
@@ -176,6 +179,9 @@ def html_error_reason(data: bytes) -> str | None:
     visible = re.sub(r"(?s)<[^>]+>", " ", body)
     visible = re.sub(r"&[#\w]+;", " ", visible)
     cjk = len(re.findall(r"[\u4e00-\u9fff]", visible))
+    wall = wall_in_body(head)
+    if wall and cjk < 200:
+        return f"anti-bot page ({wall})"
     if _ANTIBOT.search(text) and cjk < 200:
         return "anti-bot or redirect script page"
     if title and _ERROR_TITLE.search(title) and cjk < 400:

@@ -9,13 +9,20 @@ the portal's own hosts, robots and private-address rules) and ``crawler.detect``
 this run uses a copy of the registry with the answers filled in (``<run_dir>/registry.resolved.yaml``),
 and ``nianbao portals learn <run_dir>`` writes them into the registry for good.
 
-``home_column(portal)`` is the call for an entry that gives only ``home_url`` (a seed): a short
-discovery from the home that keeps the columns of the portal's own unit (not its departments').
+``home_column(portal)`` is the call for an entry that gives only ``home_url``: a short discovery
+from the home that keeps the columns of the portal's own unit (not its departments').
+``resolve_homes(portals, run_dir, registry_path)`` runs it before a crawl for the home-only
+entries the crawl was given (the runner passes a seed only when it was asked for by id: discovery
+on a province is a review job, not a nightly side effect). Each answer is a line of
+``detections.jsonl`` with the found ``listing_urls`` (``discovered: true``); the portal is crawled
+this run with its column(s), and ``nianbao portals learn`` writes them into the registry. A home
+where no column is found gets a health record (error kind ``no-column``) and is not crawled.
 """
 from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -50,6 +57,7 @@ def home_column(portal, fetch=None, depth: int = 2, max_pages: int = 40) -> dict
 
     if fetch is None:
         fetch = PoliteFetcher(allow_private=portal.allow_private, obey_robots=portal.obey_robots,
+                              delay=portal.overrides.get("delay"),
                               host_allowed=host_rule(portal.home_url, portal.hosts)).get
     result = discover(portal.home_url, fetch, depth=depth, max_pages=max_pages, region_code=portal.region_code,
                       start_name=portal.name)
@@ -58,6 +66,65 @@ def home_column(portal, fetch=None, depth: int = 2, max_pages: int = 40) -> dict
         return None
     return {"portal": portal.id, "listing_urls": [u for c in own for u in c.listing_urls], "family": own[0].family,
             "cms": own[0].evidence.get("cms"), "evidence": own[0].evidence, "errors": result.errors}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _registry_entries(registry_path: Path):
+    raw = yaml.safe_load(Path(registry_path).read_text(encoding="utf-8")) or {}
+    return raw, (raw.get("portals", raw) if isinstance(raw, dict) else raw) or []
+
+
+def _write_resolved(raw, run_dir: Path) -> Path:
+    resolved = Path(run_dir) / "registry.resolved.yaml"
+    resolved.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return resolved
+
+
+def resolve_homes(portals: list, run_dir: Path, registry_path: Path, fetch=None) -> tuple[list, Path]:
+    """The home-only entries among ``portals``, each given its column(s) by ``home_column``
+    (recorded in ``<run_dir>/detections.jsonl``); the registry copy the crawl then reads."""
+    homes = [p for p in portals if p.needs_discovery and p.home_url]
+    if not homes:
+        return portals, registry_path
+    found: dict[str, dict] = {}
+    with open(Path(run_dir) / "detections.jsonl", "a", encoding="utf-8") as fh, \
+            open(Path(run_dir) / "health.jsonl", "a", encoding="utf-8") as health:
+        for p in homes:
+            started = _now()
+            try:
+                col = home_column(p, fetch)
+                error = None if col else "no annual-report column found from the home page"
+            except Exception as exc:   # a bad home page never stops the run
+                col, error = None, f"{type(exc).__name__}: {exc}"
+            family = p.family if p.family != AUTO else (col or {}).get("family", "generic")
+            rec = {"portal": p.id, "url": p.home_url, "discovered": True, "family": family if col else AUTO,
+                   "listing_urls": (col or {}).get("listing_urls", []), "cms": (col or {}).get("cms"),
+                   "evidence": (col or {}).get("evidence", {}), "blocked": None, "error": error}
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            if col:
+                found[p.id] = rec
+            else:   # every portal the crawl was given has its health record
+                health.write(json.dumps({
+                    "portal": p.id, "family": p.family, "started_at": started, "finished_at": _now(),
+                    "requests": 0, "bytes": 0, "new_documents": 0, "known_documents": 0,
+                    "errors": [{"url": p.home_url, "kind": "no-column", "message": error}], "blocked": None},
+                    ensure_ascii=False) + "\n")
+    raw, entries = _registry_entries(registry_path)
+    for e in entries:
+        if e.get("id") in found:
+            e.update(family=found[e["id"]]["family"], listing_urls=found[e["id"]]["listing_urls"])
+            e.pop("seed", None)
+    out = []
+    for p in portals:
+        if p.id in found:
+            out.append(dataclasses.replace(p, family=found[p.id]["family"], listing_urls=found[p.id]["listing_urls"],
+                                           seed=False))
+        elif not (p.needs_discovery and p.home_url):
+            out.append(p)
+    return out, _write_resolved(raw, run_dir)
 
 
 def resolve_auto(portals: list, run_dir: Path, registry_path: Path, fetch=None) -> tuple[list, Path]:
@@ -70,14 +137,12 @@ def resolve_auto(portals: list, run_dir: Path, registry_path: Path, fetch=None) 
             rec = detect_portal(p, fetch)
             answers[p.id] = rec["family"]
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    raw = yaml.safe_load(Path(registry_path).read_text(encoding="utf-8")) or {}
-    entries = raw.get("portals", raw) if isinstance(raw, dict) else raw
-    for e in entries or []:
+    raw, entries = _registry_entries(registry_path)
+    for e in entries:
         if e.get("id") in answers:
             e["family"] = answers[e["id"]]
-    resolved = Path(run_dir) / "registry.resolved.yaml"
-    resolved.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    resolved = _write_resolved(raw, run_dir)
     return [dataclasses.replace(p, family=answers.get(p.id, p.family)) for p in portals], resolved
 
 
-__all__ = ["resolve_auto", "detect_portal", "home_column"]
+__all__ = ["resolve_auto", "resolve_homes", "detect_portal", "home_column"]

@@ -3,7 +3,8 @@
     seed_entry("北京市人民政府", "https://www.beijing.gov.cn/")   -> a seed entry (code from GB/T 2260)
     write_candidates(result, path)                               -> YAML for review
     apply_candidates(candidates_yaml, registry_path)             -> ids added / replaced
-    learn_detections(run_dir, registry_path)                     -> ids whose ``family: auto`` got a value
+    learn_detections(run_dir, registry_path)                     -> ids whose ``family: auto`` got a value,
+                                                                    or whose home-only entry got its column
 
 The registry keeps one entry per line (``- {id: …, …}``), comments and order; entries are added at
 the end or replace the line of the same id (a seed becomes a portal with its column).
@@ -121,21 +122,40 @@ def apply_candidates(candidates_path: Path, registry_path: Path, *, replace_seed
 
 def learn_detections(run_dir: Path, registry_path: Path) -> dict:
     """Write the families a crawl detected for ``family: auto`` portals (``detections.jsonl`` in the
-    run folder) into the registry. Returns ``{id: family}`` of the entries changed."""
+    run folder) into the registry, and the columns it discovered for home-only entries (records with
+    ``discovered: true``: the line gets ``listing_urls`` and ``family``, a seed stops being one).
+    Returns ``{id: family}`` of the entries changed."""
     f = Path(run_dir) / "detections.jsonl"
     if not f.exists():
         return {}
-    found = {}
+    found, columns = {}, {}
     for line in f.read_text(encoding="utf-8").splitlines():
         try:
             d = json.loads(line)
         except ValueError:
             continue
         if d.get("family") in FAMILIES and not d.get("blocked") and not d.get("error"):
-            found[d["portal"]] = d["family"]
-    lines = Path(registry_path).read_text(encoding="utf-8").splitlines(keepends=True)
+            if d.get("discovered"):
+                if d.get("listing_urls"):
+                    columns[d["portal"]] = d
+            else:
+                found[d["portal"]] = d["family"]
+    text = Path(registry_path).read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
     index = _id_lines(lines)
     changed = {}
+    raw = yaml.safe_load(text) or {}
+    existing = {e.get("id"): e for e in (raw.get("portals", raw) if isinstance(raw, dict) else raw) or []}
+    for pid, d in columns.items():
+        i, entry = index.get(pid), existing.get(pid)
+        if i is None or not entry or entry.get("listing_urls"):
+            continue   # gone, or given its column meanwhile
+        entry = dict(entry, family=d["family"], listing_urls=d["listing_urls"])
+        entry.pop("seed", None)
+        entry["overrides"] = dict(entry.get("overrides") or {},
+                                  note=f"discovered from {d.get('url')} by a crawl; cms {d.get('cms') or '?'}")
+        lines[i] = entry_line(entry)
+        changed[pid] = d["family"]
     for pid, fam in found.items():
         i = index.get(pid)
         if i is not None and re.search(r"\bfamily: auto\b", lines[i]):

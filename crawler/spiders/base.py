@@ -29,12 +29,19 @@ from crawler.failures import POLICY_KINDS, error_kind
 from crawler.items import DocumentItem
 from crawler.middlewares import PortalBlocked, PortalRefusal
 from crawler.registry import load_registry
-from crawler.store import PortalState, Store, data_dir, run_id
+from crawler.store import PortalState, Store, data_dir, retry_gap, run_id
 from crawler.tracking import DetailTracker
 from extract.sniff import DOCUMENT_EXTENSIONS, html_error_reason, sniff
 
 HANDLED = [304] + list(range(400, 600))
-MAX_DETAIL_RETRIES = 3   # a report page that keeps failing is retried on this many later crawls
+MAX_DETAIL_RETRIES = 3   # a report page that keeps failing is asked at most this often (failures counted)
+# A failed report page is asked again after 1, 2, 4 … nights (a transient fault is over by the next
+# night; a dead link need not be asked every night). A per-year view without a report yet
+# (Hanweb's xxgkAnnualReport.jsp) is asked every night for the current and previous calendar year
+# (the newest report is published early in the following year and may still come or change);
+# an older year still empty is asked again after 2, 4, 8 … nights.
+FAILED_RETRY_FIRST_GAP = 1
+EMPTY_VIEW_FIRST_GAP = 2
 
 
 def _now() -> str:
@@ -138,6 +145,9 @@ class ReportSpider(scrapy.Spider):
         self.portals = {p.id: p for p in chosen}
         self.store = Store(self.data_dir)       # read only here: "is this document already stored?"
         self.state = {pid: PortalState(self.data_dir, pid) for pid in self.portals}
+        for st in self.state.values():
+            st.begin_night()
+        self.annual_views: dict[str, int | None] = {}   # per-year view URL asked this crawl -> its year
         self.run_dir = self.data_dir / "crawl" / "runs" / self.run_id
         self.blocked: set[str] = set()
         self.pending_validators: dict[str, dict[str, dict]] = {pid: {} for pid in self.portals}
@@ -216,9 +226,12 @@ class ReportSpider(scrapy.Spider):
 
     def start_requests(self):
         for portal in self.portals.values():
-            if not self.full:  # report pages that failed on an earlier crawl: straight to them
-                for url, d in list(self.state[portal.id].details.items()):
-                    if not d.get("done") and d.get("failures", 0) < MAX_DETAIL_RETRIES:
+            if not self.full:  # report pages that failed on an earlier crawl and are due: straight to them
+                st = self.state[portal.id]
+                for url, d in list(st.details.items()):
+                    # (per-year views are asked by start_listing, on their own schedule)
+                    if not d.get("done") and not d.get("view") and 0 < d.get("failures", 0) < MAX_DETAIL_RETRIES \
+                            and st.detail_due(url):
                         item = dict(d.get("item") or {}, url=url)
                         yield from self.detail_requests(portal, item, listing_url=d.get("listing_url") or url)
             for url in portal.listing_urls:
@@ -251,10 +264,12 @@ class ReportSpider(scrapy.Spider):
         """The request for report page ``item["url"]`` unless done earlier or already asked for."""
         url = item["url"]
         st = self.state[portal.id]
-        if not self.full and st.detail_done(url):
-            return
+        if not self.full and (st.detail_done(url) or not st.detail_due(url)):
+            return  # done earlier, or failed/empty lately and its back-off is not over
         if not self.tracker.opened(url, portal.id, listing_url, item):
             return
+        if annual_view:
+            self.annual_views[url] = item.get("year")
         ref = Ref(role="detail", listing_url=listing_url, detail_url=url, title=item.get("title") or "",
                   date=item.get("date"), year=item.get("year"), annual_view=annual_view,
                   family_state=item.get("family_state"))
@@ -500,15 +515,30 @@ class ReportSpider(scrapy.Spider):
         else:
             self._failed(ref)
 
+    def empty_view_gap(self, year: int | None, empties: int) -> int:
+        """Nights until a per-year view that answered "no report yet" ``empties`` times in a row is
+        asked again: the next night for the current and previous year, else a growing back-off."""
+        if year is None or year >= date.today().year - 1:
+            return 1
+        return retry_gap(empties, EMPTY_VIEW_FIRST_GAP)
+
     def closed(self, reason):
         for url, pid, entry in self.tracker.outcomes():
-            if entry is None:
-                continue
             st = self.state[pid]
-            if not entry["done"]:
-                prev = st.details.get(url) or {}
-                entry = {"done": False, "failures": int(prev.get("failures", 0)) + 1, **{
-                    k: v for k, v in entry.items() if k != "done"}}
+            prev = st.details.get(url) or {}
+            view = url in self.annual_views
+            if entry is None:   # an empty per-year view (tracker.retry_later)
+                if not view:
+                    continue
+                empties = int(prev.get("empties", 0)) + 1
+                entry = {"done": False, "view": True, "empties": empties,
+                         "retry_at": st.night + self.empty_view_gap(self.annual_views[url], empties)}
+            elif not entry["done"]:
+                failures = int(prev.get("failures", 0)) + 1
+                entry = {"done": False, "failures": failures, **{k: v for k, v in entry.items() if k != "done"},
+                         "retry_at": st.night + retry_gap(failures, FAILED_RETRY_FIRST_GAP)}
+                if view:
+                    entry["view"] = True
             st.details[url] = entry
         for pid, st in self.state.items():
             if pid not in self.blocked and reason == "finished":

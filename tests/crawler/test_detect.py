@@ -113,6 +113,19 @@ def test_yunaq_vendor_name_in_a_footer_is_not_a_wall():
     assert detect_block(200, {}, (FIXTURES / "antibot/yunaq.html").read_bytes()) == "yunaq"
 
 
+@pytest.mark.parametrize("fixture", ["ruishu_412", "wzws", "jsl_521", "yunsuo", "yunaq"])
+def test_a_stored_wall_page_is_refused_by_extract_too(fixture):
+    """extract.sniff reads the same wall markers (extract.walls) as the crawler, without importing it."""
+    import subprocess
+    import sys
+
+    from extract.sniff import html_error_reason
+
+    assert html_error_reason((FIXTURES / "antibot" / f"{fixture}.html").read_bytes()).startswith("anti-bot")
+    code = "import sys, extract.sniff; sys.exit(any(m.split('.')[0] == 'crawler' for m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
 def test_every_sample_portal(site):
     """Each sample portal's first listing page, fetched from the sample server, names its registry family."""
     for p in site.portals():

@@ -309,3 +309,66 @@ def test_home_column_for_a_home_only_entry(site):
     got = home_column(seed, fetch=fetcher.get)
     assert got["listing_urls"] == [site.base_url + "/huaian/zfxxgk/zfxxgknb/"] and got["family"] == "trs"
     assert len(fetcher.requested) < 15
+
+
+def _home_registry(site, tmp_path):
+    """The sample registry's snowflake portal plus three home-only entries of the 淮安 hierarchy:
+    the city (not a seed: crawled), 市教育局 (a seed: only when asked for), 涟水县 (no column)."""
+    raw = yaml.safe_load(site.registry_path.read_text(encoding="utf-8"))
+    snowflake = next(e for e in raw["portals"] if e["id"] == "sample-snowflake")
+    local = "{allow_private: true, delay: 0}"
+    reg = tmp_path / "homes.yaml"
+    reg.write_text("sample: true\nportals:\n"
+                   "- " + yaml.safe_dump(snowflake, allow_unicode=True, default_flow_style=True, width=10**6).strip() + "\n"
+                   '- {id: huaian-home, name: 淮安市人民政府, region_code: "320800", level: city, family: auto, '
+                   f'home_url: "{{base}}/huaian/", overrides: {local}}}\n'
+                   '- {id: huaian-jyj-home, name: 淮安市教育局, region_code: "320800", level: department, family: auto, '
+                   f'home_url: "{{base}}/huaian/bm/jyj/", seed: true, overrides: {local}}}\n'
+                   '- {id: lianshui-home, name: 淮安市涟水县人民政府, region_code: "320826", level: county, family: auto, '
+                   f'home_url: "{{base}}/huaian/ls/", overrides: {local}}}\n', encoding="utf-8")
+    return reg
+
+
+def test_a_crawl_discovers_the_column_of_a_home_only_entry_and_learns_it(site, tmp_path):
+    """Non-seed home-only entries are resolved by discovery before the spiders start, crawled in
+    the same run, recorded in detections.jsonl and learned into the registry; seeds wait."""
+    from crawler.runner import crawl
+    from tests.crawler.conftest import read_jsonl
+
+    reg = _home_registry(site, tmp_path)
+    site.server.clear_log()
+    run = crawl(None, None, False, "homes", tmp_path / "data", registry_path=reg, base_url=site.base_url)
+    det = {d["portal"]: d for d in read_jsonl(run / "detections.jsonl")}
+    assert set(det) == {"huaian-home", "lianshui-home"}                 # the seed was not touched
+    city = det["huaian-home"]
+    assert city["discovered"] and city["family"] == "trs" and city["error"] is None
+    assert city["listing_urls"] == [site.base_url + "/huaian/zfxxgk/zfxxgknb/"]
+    assert det["lianshui-home"]["listing_urls"] == [] and det["lianshui-home"]["error"]
+    health = {h["portal"]: h for h in read_jsonl(run / "health.jsonl")}
+    assert set(health) == {"sample-snowflake", "huaian-home", "lianshui-home"}
+    assert health["huaian-home"]["family"] == "trs" and health["huaian-home"]["requests"] >= 1   # crawled this run
+    assert [e["kind"] for e in health["lianshui-home"]["errors"]] == ["no-column"]
+    assert not any(p.startswith("/huaian/bm/jyj/") for _, p, _, _ in site.server.log)
+    assert ("GET", "/huaian/zfxxgk/zfxxgknb/") in {(m, p) for m, p, _, _ in site.server.log}
+    changed = learn_detections(run, reg)
+    assert changed == {"huaian-home": "trs"}
+    learned = {p.id: p for p in load_registry(reg, base_url=site.base_url)}
+    assert learned["huaian-home"].listing_urls == city["listing_urls"] and learned["huaian-home"].family == "trs"
+    assert "lianshui-home" not in learned and "huaian-jyj-home" not in learned   # still home-only
+    assert learned["huaian-home"].home_url == site.base_url + "/huaian/"
+    # the next crawl reads the column from the registry: no discovery for it any more
+    run2 = crawl(["huaian-home"], None, False, "homes2", tmp_path / "data", registry_path=reg, base_url=site.base_url)
+    assert read_jsonl(run2 / "detections.jsonl") == []
+
+
+def test_a_seed_asked_for_by_id_is_discovered_and_crawled(site, tmp_path):
+    from crawler.runner import crawl
+    from tests.crawler.conftest import read_jsonl
+
+    reg = _home_registry(site, tmp_path)
+    run = crawl(["huaian-jyj-home"], None, False, "seed", tmp_path / "data", registry_path=reg, base_url=site.base_url)
+    [d] = read_jsonl(run / "detections.jsonl")
+    assert (d["portal"], d["family"], d["listing_urls"]) == ("huaian-jyj-home", "hanweb",
+                                                             [site.base_url + "/col/col61003/index.html"])
+    [h] = read_jsonl(run / "health.jsonl")
+    assert h["portal"] == "huaian-jyj-home" and h["family"] == "hanweb"

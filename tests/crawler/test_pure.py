@@ -191,3 +191,20 @@ def test_redirect_loop_is_an_error_not_a_silent_drop():
         mw.process_response(req, Response("http://h/b", status=302, headers={"Location": "/a"}), None)
     ok = Response("http://h/b", status=302, headers={"Location": "/c"})
     assert mw.process_response(req, ok, None) is ok
+
+
+def test_retry_gaps_double_up_to_a_cap(tmp_path):
+    from crawler.store import RETRY_GAP_CAP, PortalState, retry_gap
+
+    assert [retry_gap(k) for k in (1, 2, 3, 4)] == [1, 2, 4, 8]
+    assert [retry_gap(k, first=2) for k in (1, 2, 3)] == [2, 4, 8]
+    assert retry_gap(40) == RETRY_GAP_CAP
+    st = PortalState(tmp_path, "p")
+    st.begin_night()
+    st.details = {"a": {"done": False, "retry_at": 3}, "b": {"done": False, "failures": 1}}   # b: an old state
+    assert (st.detail_due("a"), st.detail_due("b"), st.detail_due("new")) == (False, True, True)
+    st.save()
+    again = PortalState(tmp_path, "p")
+    again.begin_night()
+    again.begin_night()
+    assert again.night == 3 and again.detail_due("a")
