@@ -12,6 +12,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from extract import template as T
+from nianbao.text import to_simplified
 
 _GLOSS = re.compile(r"[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}[)）]")
 _WS = re.compile(r"[\s\u3000\u200b\ufeff\x00]+")
@@ -22,15 +23,6 @@ NUMBERING = re.compile(
 )
 _TRAILING_REMARK = re.compile(r"\([^()]*\)$")
 _PUNCT = re.compile(r"[、，,。.．:：;；!！?？·・\-—_/／|｜]")
-
-
-def _to_simplified(text: str) -> str:
-    try:
-        import zhconv
-
-        return zhconv.convert(text, "zh-cn")
-    except Exception:  # pragma: no cover - zhconv is a dependency
-        return text
 
 
 def strip_glosses(text: str) -> str:
@@ -44,7 +36,7 @@ def norm(text: str) -> str:
     pinyin glosses, no whitespace, no quotes."""
     t = unicodedata.normalize("NFKC", text or "")
     t = strip_glosses(t)
-    t = _to_simplified(t)
+    t = to_simplified(t)
     t = _WS.sub("", t)
     t = _QUOTES.sub("", t)
     t = t.replace("〔", "(").replace("〕", ")").replace("[", "(").replace("]", ")").replace("【", "(").replace("】", ")")

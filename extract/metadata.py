@@ -20,8 +20,9 @@ import unicodedata
 from collections import Counter
 
 from extract.labels import strip_glosses
+from nianbao.text import CJK, to_simplified, ymd
 
-_CJK = r"\u4e00-\u9fff"
+_CJK = CJK
 _YEAR = r"((?:19|20)\d{2})"
 _TITLE_TAIL = re.compile(r"(?:年度?|年).{0,30}?(?:信息公开|政务公开|信息公开).{0,16}?(?:报告|年报)(?:[(（][^()（）]{1,8}[)）])?$")
 _G = r"(?:[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）])?"
@@ -50,24 +51,8 @@ def _plain(line: str) -> str:
     return t.strip()
 
 
-def _zh_simplified(text: str) -> str:
-    try:
-        import zhconv
-
-        return zhconv.convert(text, "zh-cn")
-    except Exception:  # pragma: no cover
-        return text
-
-
 def simplify(text: str) -> str:
-    t = strip_glosses(unicodedata.normalize("NFKC", text))
-    try:
-        import zhconv
-
-        t = zhconv.convert(t, "zh-cn")
-    except Exception:  # pragma: no cover
-        pass
-    return t
+    return to_simplified(strip_glosses(unicodedata.normalize("NFKC", text)))
 
 
 def _is_title(t: str) -> bool:
@@ -260,9 +245,7 @@ _DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]
 
 def _ymd(m) -> str | None:
     y, mo, d = (int(x) for x in m.groups()[:3])
-    if 1 <= mo <= 12 and 1 <= d <= 31:
-        return f"{y:04d}-{mo:02d}-{d:02d}"
-    return None
+    return ymd(y, mo, d)
 
 
 def find_published_date(text: str, meta: dict | None = None) -> str | None:
@@ -314,7 +297,7 @@ def extract_metadata(text: str, meta: dict | None = None) -> dict:
     year_hint = None
     if title:
         out["title"] = title
-        simple = _zh_simplified(strip_glosses(title))
+        simple = to_simplified(strip_glosses(title))
         if simple != title:
             out["title_simplified"] = simple
         agency = agency_from_title(title)

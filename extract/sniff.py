@@ -16,6 +16,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from nianbao.text import count_cjk
+
 # kind -> (media type, usual extension)
 KINDS: dict[str, tuple[str, str]] = {
     "pdf": ("application/pdf", "pdf"),
@@ -175,7 +177,7 @@ def html_error_reason(data: bytes) -> str | None:
     body = re.sub(r"(?is)<(script|style|noscript)\b.*?</\1>", " ", text)
     visible = re.sub(r"(?s)<[^>]+>", " ", body)
     visible = re.sub(r"&[#\w]+;", " ", visible)
-    cjk = len(re.findall(r"[\u4e00-\u9fff]", visible))
+    cjk = count_cjk(visible)
     if _ANTIBOT.search(text) and cjk < 200:
         return "anti-bot or redirect script page"
     if title and _ERROR_TITLE.search(title) and cjk < 400:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import unicodedata
 
 from extract.document import Cell, Document
 from extract.errors import error
 from extract.readers.common import clean_cell
+from nianbao.text import CJK_RE, DATE, find_date
 
 MAX_COLS = 200
 MAX_ROWS = 5000
@@ -30,14 +32,11 @@ BLOCK_TAGS = frozenset({
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "iframe", "object", "embed", "svg",
                        "select", "option", "button", "input", "textarea"})
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK = CJK_RE
 _CHARSET_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _DATE_META = ("pubdate", "publishdate", "published", "firstpublishedtime", "publishtime", "article:published_time",
               "og:release_date", "dc.date", "dc.date.issued", "dcterms.issued", "releasedate", "date", "maketime")
-_DATE_TEXT = re.compile(
-    r"(?:发布时间|发布日期|发文日期|成文日期|公开日期|时间|日期)\s*[:：]?\s*"
-    r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
-_ISO_DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_DATE_TEXT = re.compile(r"(?:发布时间|发布日期|发文日期|成文日期|公开日期|时间|日期)\s*[:：]?\s*(?=\d)")
 
 
 # --------------------------------------------------------------------------- decoding
@@ -201,19 +200,17 @@ def _meta(root) -> dict:
 
 
 def _iso(s: str) -> str | None:
-    m = _ISO_DATE.search(s)
-    if not m:
-        return None
-    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    if not (1990 <= y <= 2100 and 1 <= mo <= 12 and 1 <= d <= 31):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
+    return find_date(s)
 
 
 def _date_in_text(page_text: str, body_text: str) -> str | None:
-    m = _DATE_TEXT.search(page_text[:20000])
-    if m:
-        return _iso(m.group(0)[m.start(1) - m.start():])
+    """The date right after the first 发布日期/公开日期/… label of the page."""
+    text = unicodedata.normalize("NFKC", page_text[:20000])
+    for m in _DATE_TEXT.finditer(text):
+        head = text[m.end(): m.end() + 24]
+        d = find_date(head)
+        if d and DATE.match(head):
+            return d
     return None
 
 

@@ -17,6 +17,7 @@ import re
 import unicodedata
 
 from extract.document import Document
+from nianbao.text import count_cjk
 from extract.errors import error
 from extract.rows import LINE, PIPE, SPACE, Frag, frags_to_rows, peel_values, regroup
 
@@ -31,7 +32,7 @@ def _score(text: str) -> float:
     if not text:
         return -1.0
     sample = text[:20000]
-    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    cjk = count_cjk(sample)
     words = sum(sample.count(w) for w in _REPORT_WORDS)
     bad = sample.count("\ufffd") + sum(1 for ch in sample if 0x80 <= ord(ch) < 0x250)
     return (cjk + 5 * words - 3 * bad) / max(len(sample), 1)
@@ -76,7 +77,7 @@ def looks_like_mojibake(text: str) -> bool:
     sample = re.sub(r"\s+", "", text[:50000])
     if len(sample) < 20:
         return False
-    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    cjk = count_cjk(sample)
     latin_ext = sum(1 for ch in sample if 0x80 <= ord(ch) < 0x250)
     repl = sample.count("\ufffd")
     if repl > 0.2 * len(sample):
