@@ -50,7 +50,7 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 IMAGE_KINDS = frozenset({"png", "jpeg", "gif", "tiff", "bmp", "webp"})
 # Kinds extract can read (images via OCR).
-READABLE_KINDS = frozenset({"pdf", "docx", "doc", "wps", "rtf", "odt", "html", "text"}) | IMAGE_KINDS
+READABLE_KINDS = frozenset({"pdf", "docx", "doc", "wps", "rtf", "odt", "html", "text", "xlsx", "xls"}) | IMAGE_KINDS
 # File-name extensions of documents (not web pages): an HTML body under one of these names is
 # almost always an error/login/anti-bot page served in place of the file.
 DOCUMENT_EXTENSIONS = frozenset({"pdf", "doc", "docx", "wps", "xls", "xlsx", "ofd", "zip", "rar", "7z", "rtf", "et", "odt"})

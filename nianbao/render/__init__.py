@@ -21,12 +21,13 @@ Formats (``FORMATS``):
 | ``pdf-reportlab`` | always reportlab |
 | ``pdf-scanned`` | image-only PDF of the ``pdf`` pages (no text layer) |
 | ``text`` | plain UTF-8 text, tables as one line per row |
+| ``xlsx`` | the tables as a workbook (one sheet per table, merged header cells, numbers typed) |
 """
 from __future__ import annotations
 
 from nianbao.render.model import build_sections, date_cn, title_of
 
-FORMATS = ("html", "html-gbk", "html-paragraphs", "docx", "pdf", "pdf-reportlab", "pdf-scanned", "text")
+FORMATS = ("html", "html-gbk", "html-paragraphs", "docx", "pdf", "pdf-reportlab", "pdf-scanned", "text", "xlsx")
 
 
 def render_text(report: dict, prose: list[str] | None = None) -> str:
@@ -88,6 +89,10 @@ def _render(report: dict, fmt: str, prose: list[str] | None) -> bytes:
         return scan_pdf(render_pdf(report, prose))
     if fmt == "text":
         return render_text(report, prose).encode("utf-8")
+    if fmt == "xlsx":
+        from nianbao.render.xlsx import render_xlsx
+
+        return render_xlsx(report, prose)
     raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
 
 

@@ -29,7 +29,7 @@ settings.register_profile(
 )
 RT = settings.get_profile("roundtrip")
 
-FAST = ("html", "html-gbk", "html-paragraphs", "docx", "text", "pdf-reportlab")
+FAST = ("html", "html-gbk", "html-paragraphs", "docx", "text", "pdf-reportlab", "xlsx")
 CONTRACT = ("title", "agency", "year", "template", "active_disclosure", "applications", "review_litigation")
 OTHER_2021 = ("other_no_correction", "other_unpaid_fee", "other_other")
 
