@@ -204,11 +204,17 @@ def sniff(data: bytes, filename: str | None = None) -> Sniff:
         return _make("empty", "no content")
     head = data[:1024]
     pos = head.find(b"%PDF-")
-    if pos == 0 or (0 < pos < 1024 and not looks_like_html(data[:pos] or b"x")):
-        return _make("pdf", "" if pos == 0 else f"%PDF at offset {pos}")
+    if pos == 0:
+        return _make("pdf")
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         kind, detail = _zip_kind(data)
-        return _make(kind, detail)
+        # a readable zip that stores a PDF uncompressed shows '%PDF-' near its start
+        if not (0 < pos < 1024 and detail.startswith("unreadable zip")):
+            return _make(kind, detail)
+    if 0 < pos < 1024 and not looks_like_html(data[:pos] or b"x"):
+        return _make("pdf", f"%PDF at offset {pos}")
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        return _make(*_zip_kind(data))
     if data.startswith(_OLE_MAGIC):
         kind, detail = _ole_kind(data, ext)
         return _make(kind, detail)

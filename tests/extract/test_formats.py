@@ -75,3 +75,109 @@ def test_xls_via_libreoffice():
     out = extract_bytes(xls, "t.xls")
     assert out["format"] == "xls"
     assert_exact(out, exp, "t.xls")
+
+
+# --------------------------------------------------------------------------- archives
+def zip_of(files: list[tuple[str, bytes]], method=zipfile.ZIP_DEFLATED) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", method) as zf:
+        for name, data in files:
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("name", ["archive-gbk-names.zip", "archive-report.7z"])
+def test_archive_fixtures_read_exactly(name):
+    data, exp = fixture(name)
+    out = extract_bytes(data, name)
+    assert out["status"] == "ok" and out["format"] == name.rsplit(".", 1)[1], out.get("error")
+    assert_exact(out, exp, name)
+    assert all(k in out for k in CONTRACT_KEYS)
+
+
+def test_gbk_member_names_are_decoded():
+    data, _ = fixture("archive-gbk-names.zip")
+    out = extract_bytes(data, "a.zip")
+    names = [m["name"] for m in out["archive"]["members"]]
+    assert names[0].startswith("青山镇人民政府2023年") and "附件/统计表.xlsx" in names
+    assert out["archive"]["member"] == names[0]
+    assert not any("reports" in w for w in out["warnings"])  # the docx and the xlsx are the same report
+
+
+def test_archive_with_two_different_reports_says_so():
+    data, exp = fixture("tables-workbook.xlsx")
+    other = dict(exp, agency="白沙县审计局", title="白沙县审计局2020年政府信息公开工作年度报告", year=2020)
+    z = zip_of([("a/梅溪县审计局年度报告.xlsx", data), ("b/白沙县年度报告.xlsx", render_report(other, "xlsx"))])
+    out = extract_bytes(z, "x.zip")
+    assert out["status"] == "ok" and out["year"] == 2019
+    assert any("holds 2 reports" in w for w in out["warnings"])
+    assert [m["year"] for m in out["archive"]["members"]] == [2019, 2020]
+
+
+def test_archive_prose_member_lends_metadata_to_the_table_member():
+    import openpyxl
+
+    data, exp = fixture("tables-workbook.xlsx")
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    wb.worksheets[0].delete_rows(1)  # no title row in the workbook
+    wb.properties.title = None
+    buf = io.BytesIO()
+    wb.save(buf)
+    prose = render_report({k: exp[k] for k in ("title", "agency", "year", "template")}, "text")
+    z = zip_of([("正文.txt", prose), ("附表.xlsx", buf.getvalue())])
+    out = extract_bytes(z, "x.zip")
+    assert out["status"] == "ok" and out["archive"]["member"] == "附表.xlsx"
+    assert out["title"] == exp["title"] and out["agency"] == exp["agency"]
+    assert_exact(out, exp, "prose+tables zip")
+
+
+def test_nested_archive_is_followed_within_bounds():
+    data, exp = fixture("archive-gbk-names.zip")
+    once = zip_of([("inner.zip", data)], zipfile.ZIP_STORED)
+    out = extract_bytes(once, "outer.zip")
+    assert out["status"] == "ok" and out["archive"]["member"] == "inner.zip"
+    assert_exact(out, exp, "nested")
+    deep = data
+    for _ in range(4):
+        deep = zip_of([("x.zip", deep)], zipfile.ZIP_STORED)
+    out = extract_bytes(deep, "deep.zip")
+    assert out["status"] == "error" and out["error"]["code"] == "archive_too_deep"
+
+
+def test_zip_bomb_and_odd_archives_get_clear_codes():
+    bomb = zip_of([("report.pdf", b"\0" * (60 * 1024 * 1024))])
+    assert len(bomb) < 200_000
+    out = extract_bytes(bomb, "b.zip")
+    assert (out["status"], out["error"]["code"]) == ("error", "zip_bomb")
+    out = extract_bytes(zip_of([("a.jpg", b"\xff\xd8\xff" + b"1" * 100), ("__MACOSX/._a", b"x")]), "e.zip")
+    assert out["error"]["code"] == "archive_empty"
+    # encrypted member: the flag bit set (zipfile cannot write encryption)
+    raw = bytearray(zip_of([("报告.pdf", b"%PDF-1.4 not really")], zipfile.ZIP_STORED))
+    for sig in (b"PK\x03\x04", b"PK\x01\x02"):
+        i = raw.find(sig)
+        off = i + (6 if sig == b"PK\x03\x04" else 8)
+        raw[off] |= 1
+    out = extract_bytes(bytes(raw), "enc.zip")
+    assert out["status"] == "error" and out["error"]["code"] == "archive_encrypted"
+    out = extract_bytes(b"Rar!\x1a\x07\x01\x00" + b"\x00" * 64, "r.rar")
+    assert out["status"] == "error" and out["error"]["code"] in ("malformed", "archive_empty")
+    out = extract_bytes(b"7z\xbc\xaf\x27\x1c" + b"\x00" * 64, "r.7z")
+    assert out["status"] == "error" and out["error"]["code"] == "malformed"
+
+
+def test_rar_without_a_decompressor_is_a_recorded_error(monkeypatch):
+    import rarfile
+
+    from extract.archives import _Rar, Member
+
+    class Boom:
+        def open(self, ref):
+            raise rarfile.RarCannotExec("no unrar")
+
+    backend = _Rar.__new__(_Rar)
+    backend.rarfile, backend.rf = rarfile, Boom()
+    from extract.archives import ArchiveError
+
+    with pytest.raises(ArchiveError) as exc:
+        backend.read(Member("报告.pdf", 10, 10))
+    assert exc.value.code == "archive_backend_missing"
