@@ -13,7 +13,7 @@ import math
 import traceback
 from pathlib import Path
 
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = "1.1.0"
 CONTRACT_KEYS = ("title", "agency", "year", "template", "active_disclosure", "applications", "review_litigation", "checks")
 
 

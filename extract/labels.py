@@ -22,6 +22,7 @@ NUMBERING = re.compile(
     rf"^(?:[{CN_NUM}]{{1,3}}[、.．]|\([{CN_NUM}]{{1,3}}\)[、.．]?|\(\d{{1,2}}\)[、.．]?|\d{{1,2}}[.、．](?!\d))"
 )
 _TRAILING_REMARK = re.compile(r"\([^()]*\)$")
+_GLUED_FIGURES = re.compile(r"^(.*?[^\d\s.])\d+(?:\.\d+)?$")
 _PUNCT = re.compile(r"[、，,。.．:：;；!！?？·・\-—_/／|｜]")
 
 
@@ -214,7 +215,11 @@ def starts_row(text: str) -> bool:
         return False
     if numbering(n):
         return True
-    if n.startswith("第二十条") or n.startswith("(本列数据") or n.startswith("本列数据"):
+    if n.startswith(("第二十条", "(本列数据", "本列数据", "信息内容")):
         return True
     c = core(text)
-    return c in row_start_cores()
+    if c in row_start_cores():
+        return True
+    # a row label with its figures glued on ('规章1011', text that lost its cell separators)
+    m = _GLUED_FIGURES.match(n)
+    return bool(m) and core(m.group(1)) in row_start_cores()

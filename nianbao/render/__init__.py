@@ -21,16 +21,17 @@ Formats (``FORMATS``):
 | ``pdf-reportlab`` | always reportlab |
 | ``pdf-scanned`` | image-only PDF of the ``pdf`` pages (no text layer) |
 | ``text`` | plain UTF-8 text, tables as one line per row |
+| ``text-glued`` | the same text with each table row's cells run together (``…申请数量452000047``) |
 | ``xlsx`` | the tables as a workbook (one sheet per table, merged header cells, numbers typed) |
 """
 from __future__ import annotations
 
 from nianbao.render.model import build_sections, date_cn, title_of
 
-FORMATS = ("html", "html-gbk", "html-paragraphs", "docx", "pdf", "pdf-reportlab", "pdf-scanned", "text", "xlsx")
+FORMATS = ("html", "html-gbk", "html-paragraphs", "docx", "pdf", "pdf-reportlab", "pdf-scanned", "text", "text-glued", "xlsx")
 
 
-def render_text(report: dict, prose: list[str] | None = None) -> str:
+def render_text(report: dict, prose: list[str] | None = None, sep: str = " ") -> str:
     from nianbao.render.html import table_paragraphs
 
     intro, sections = build_sections(report, prose)
@@ -40,7 +41,7 @@ def render_text(report: dict, prose: list[str] | None = None) -> str:
         lines.append(s.heading)
         lines += s.paragraphs
         if s.table is not None:
-            lines += table_paragraphs(s.table)
+            lines += table_paragraphs(s.table, sep)
     if report.get("published_date"):
         lines += ["", report.get("agency") or "", date_cn(report["published_date"])]
     return "\n".join(lines) + "\n"
@@ -89,6 +90,8 @@ def _render(report: dict, fmt: str, prose: list[str] | None) -> bytes:
         return scan_pdf(render_pdf(report, prose))
     if fmt == "text":
         return render_text(report, prose).encode("utf-8")
+    if fmt == "text-glued":
+        return render_text(report, prose, sep="").encode("utf-8")
     if fmt == "xlsx":
         from nianbao.render.xlsx import render_xlsx
 

@@ -78,16 +78,17 @@ def table_html(table: Table) -> str:
     return "\n".join(out)
 
 
-def table_paragraphs(table: Table) -> list[str]:
+def table_paragraphs(table: Table, sep: str = " ") -> list[str]:
     """The table as lines of text, one logical row per line (cells separated by spaces), the
-    way a table pasted as plain text or retyped as paragraphs reads."""
+    way a table pasted as plain text or retyped as paragraphs reads; ``sep=""``: the cells run
+    together, as text captured from some report pages reads."""
     lines = []
     by_row: dict[int, list[tuple[int, TCell]]] = {}
     for r, c, cell in placed(table):
         by_row.setdefault(r, []).append((c, cell))
     for r in sorted(by_row):
         texts = [cell.text if cell.text != "" else "/" if not cell.header else "" for _, cell in sorted(by_row[r], key=lambda x: x[0])]
-        line = " ".join(t for t in texts if t)
+        line = sep.join(t for t in texts if t)
         if line:
             lines.append(line)
     return lines

@@ -181,3 +181,44 @@ def test_rar_without_a_decompressor_is_a_recorded_error(monkeypatch):
     with pytest.raises(ArchiveError) as exc:
         backend.read(Member("报告.pdf", 10, 10))
     assert exc.value.code == "archive_backend_missing"
+
+
+# --------------------------------------------------------------------------- run-together cells
+def test_split_run_needs_a_unique_split():
+    from extract.runtogether import split_run, unique_split
+
+    assert unique_split("452000047", [(7, True)]) == ["45", "2", "0", "0", "0", "0", "47"]
+    assert unique_split("000", [(3, False)]) == ["0", "0", "0"]
+    assert unique_split("1011", [(3, False)]) is None  # 1|0|11 or 10|1|1
+    assert len(split_run("110000011", [(7, True)], limit=5)) == 2  # 11 0 … 11 and 1 10 0 … 11
+    assert unique_split("7730.28", [(1, False)]) == ["7730.28"]
+    assert split_run("0012", [(3, False)]) == [["0", "0", "12"]]  # 0|01|2: a leading zero
+    assert unique_split("100120000000000", [(5, True)] * 3) == list("100120000000000")
+
+
+def test_glued_fixture_reads_exactly():
+    data = (DOCS / "glued-cells.txt").read_bytes()
+    exp = json.loads((DOCS / "glued-cells.expected.json").read_text("utf-8"))
+    out = extract_bytes(data, "glued-cells.txt")
+    assert_exact(out, exp, "glued-cells.txt")
+    assert any("run together" in w for w in out["warnings"])  # never silent
+
+
+def test_glued_rows_resolved_by_column_identities_or_left_null():
+    shared = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+    if not shared.is_dir():
+        pytest.skip("shared corpus absent")
+    exp = json.loads((shared / "xingtai-2024-seed.expected.json").read_text("utf-8"))
+    rep = {k: exp[k] for k in ("title", "agency", "year", "template", "active_disclosure", "applications",
+                               "review_litigation")}
+    out = extract_bytes(render_report(rep, "text-glued"), "x.txt")
+    apps = out["applications"]
+    # several row-valid splits; the table's column identities keep exactly one — the printed one
+    assert apps["partially_granted"] == rep["applications"]["partially_granted"]
+    assert apps["results_total"] == rep["applications"]["results_total"]
+    assert any("column identities" in w for w in out["warnings"])
+    # 行政规范性文件 '3225' (3, 2, 25) has other splits and no identity: nulls, with a warning
+    assert set(out["active_disclosure"]["normative_documents"].values()) == {None}
+    assert any("normative_documents: figures run together ('3225')" in w for w in out["warnings"])
+    wrong = [k for k, row in apps.items() for c, v in row.items() if v is not None and v != rep["applications"][k][c]]
+    assert not wrong
