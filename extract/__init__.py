@@ -53,8 +53,7 @@ def report_from_document(doc, include_text: bool = False) -> dict:
     matched = match_document(doc)
     meta = extract_metadata(doc.text or "", doc.meta)
     report: dict = {}
-    if "title" in meta:
-        report["title"] = meta["title"]
+    report["title"] = meta.get("title")  # every contract key is present, null when not printed
     report["agency"] = meta.get("agency")
     report["year"] = meta.get("year")
     report["template"] = matched.get("template")

@@ -521,6 +521,28 @@ def _resolve_by_columns(apps: dict, ambiguous: dict, prov: dict, warnings: list[
                         "(the only split under which the table's column identities hold)")
 
 
+def _confirm_glued(apps: dict, prov: dict, warnings: list[str]) -> None:
+    """Table-三 rows split out of run-together digits must also agree with the table's column
+    identities: a row whose printed figures break its own total can split into other numbers
+    that happen to add up. When a column identity fails, those rows go back to null."""
+    glued = [k for k in apps if any(w.startswith(f"applications.{k}: figures run together") and " split as " in w
+                                    for w in warnings)]
+    if not glued:
+        return
+    ids = [i for i in T.IDENTITIES if i.code in ("applications.balance", "applications.results_sum")]
+    checks = [c for i in ids for c in i.evaluate({"applications": apps})]
+    failed = [c for c in checks if not c["passed"]]
+    if not failed and len(checks) == len(ids) * len(COLUMNS):
+        return
+    why = f"{failed[0]['code']} fails in column {failed[0].get('column')}" if failed else "they cannot be evaluated"
+    for k in glued:
+        for c in apps[k]:
+            apps[k][c] = None
+            prov.pop(f"applications.{k}.{c}", None)
+        warnings.append(f"applications.{k}: figures split from run-together digits are not confirmed by the "
+                        f"table's column identities ({why}); left null")
+
+
 def match_rows(rows: list[list[Cell]]) -> dict:
     glued: list[str] = []
     ambiguous: dict = {}
@@ -574,6 +596,8 @@ def match_rows(rows: list[list[Cell]]) -> dict:
             _record(apps, prov, warnings, f"applications.{key}.{col}", cell, None)
     if apps and ambiguous:
         _resolve_by_columns(apps, ambiguous, prov, warnings)
+    if apps:
+        _confirm_glued(apps, prov, warnings)
     if apps:
         result["applications"] = apps
 

@@ -68,17 +68,34 @@ def _is_title(t: str) -> bool:
     return bool(_TITLE_TAIL.search(s))
 
 
+_MARKUP = re.compile(r"^\s*(?:#{1,6}\s*|>\s*)+|\*\*|__")  # markdown heading/quote marks, bold
+
+
+def _issuer_line(t: str) -> bool:
+    """A line that is only an organisation's name (the issuing body printed above a 关于… title)."""
+    s = simplify(t)
+    return 4 <= len(s) <= 30 and not _SENTENCE_PUNCT.search(s) and not re.search(r"\d{4}\s*年", s) \
+        and bool(re.search(_ORG_SUFFIX + "$|" + "(?:" + "|".join(_PLACE_END) + ")$", s))
+
+
+def _with_issuer(title: str, lines: list[str], i: int) -> str:
+    """'关于2021年度…报告' printed under its issuing body's name: the title names that body."""
+    if i > 0 and simplify(title).startswith("关于") and _issuer_line(lines[i - 1]):
+        return lines[i - 1] + title
+    return title
+
+
 def find_title(lines: list[str]) -> str | None:
-    lines = [_TITLE_PREFIX.sub("", _plain(x)) for x in lines[:150]]
+    lines = [_TITLE_PREFIX.sub("", _plain(_MARKUP.sub("", x))) for x in lines[:150]]
     lines = [x for x in lines if x]
     # standalone lines first (a metadata 标题/名称 row last), then two lines joined
     for i, t in enumerate(lines):
         if _is_title(t):
-            return t
+            return _with_issuer(t, lines, i)
         if i + 1 < len(lines):
             j = t + lines[i + 1]
             if len(t) <= 40 and not _SENTENCE_PUNCT.search(t) and _is_title(j) and not _is_title(lines[i + 1]):
-                return j
+                return _with_issuer(j, lines, i)
             if _is_title(j) and _is_title(lines[i + 1]) and len(t) <= 30 and not _SENTENCE_PUNCT.search(t) \
                     and not re.search(r"\d{4}\s*年", simplify(t)) and re.search(_ORG_SUFFIX + "$|" + "(?:" + "|".join(_PLACE_END) + ")$", simplify(t)):
                 return j
@@ -288,6 +305,17 @@ def extract_metadata(text: str, meta: dict | None = None) -> dict:
             for part in re.split(r"[_|]| - | – ", mt):
                 p = _plain(part)
                 if _is_title(p) and p in printed:
+                    title = p
+                    break
+            if title:
+                break
+    if title is None:
+        # a portal page's own title (metadata row, article heading, <title> minus the site's
+        # suffix) is printed on the page even when the article body leaves it out
+        for mt in meta.get("page_titles") or []:
+            for part in [mt] + re.split(r"[_|]| - | – | — ", mt):
+                p = _TITLE_PREFIX.sub("", _plain(part))
+                if _is_title(p):
                     title = p
                     break
             if title:

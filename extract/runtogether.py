@@ -11,9 +11,14 @@ guessed (the caller leaves the cells null and says so).
 from __future__ import annotations
 
 import re
-from itertools import product
 
 MAX_DIGITS = 64  # longer runs are not a table row
+MAX_STEPS = 200_000  # search steps per group; beyond that the split is not called unique
+
+
+class _TooMany(Exception):
+    pass
+_NULL_MARK = re.compile(r"(?:[/／\\\-－—–_]|无)\s*$")
 TRAILING_DIGITS = re.compile(r"^(.*?[^\d\s.])\s*(\d+(?:\.\d+)?)$", re.S)
 
 
@@ -44,7 +49,9 @@ def _group_splits(digits: str, size: int, summed: bool, limit: int) -> list[list
                 rec(pos + ln, k - 1, acc + [part])
         rec(0, size, [])
         return out
-    # the total (last cell) is at least as long as every part: bound each part's length by it
+    # the total (last cell) is at least as long as every part, and no part exceeds it: a search
+    # over cut positions pruned by the running sum (longer parts only grow)
+    budget = [MAX_STEPS]
     for total_len in range(1, n - (size - 1) + 1):
         total = digits[n - total_len:]
         if not _valid(total):
@@ -54,17 +61,35 @@ def _group_splits(digits: str, size: int, summed: bool, limit: int) -> list[list
         if not (rest <= len(head) <= rest * total_len):
             continue
         t = int(total)
-        for lens in product(range(1, total_len + 1), repeat=rest):
-            if sum(lens) != len(head):
-                continue
-            parts, pos = [], 0
-            for ln in lens:
-                parts.append(head[pos:pos + ln])
-                pos += ln
-            if all(_valid(p) for p in parts) and sum(int(p) for p in parts) == t:
-                out.append(parts + [total])
-                if len(out) >= limit:
-                    return out
+
+        def rec(pos: int, k: int, acc: int, parts: list[str]) -> None:
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise _TooMany
+            if len(out) >= limit:
+                return
+            left = len(head) - pos
+            if k == 0:
+                if left == 0 and acc == t:
+                    out.append(parts + [total])
+                return
+            if not (k <= left <= k * total_len):
+                return
+            for ln in range(1, min(total_len, left - (k - 1)) + 1):
+                part = head[pos:pos + ln]
+                if not _valid(part):
+                    break
+                v = int(part)
+                if acc + v > t:
+                    break
+                rec(pos + ln, k - 1, acc + v, parts + [part])
+
+        try:
+            rec(0, rest, 0, [])
+        except _TooMany:
+            return [["?"]] * limit  # too many to tell: not unique
+        if len(out) >= limit:
+            return out
     return out
 
 
@@ -98,8 +123,8 @@ def unique_split(digits: str, groups: list[tuple[int, bool]]) -> list[str] | Non
 def trailing_digits(label: str) -> tuple[str, str] | None:
     """('一、本年新收政府信息公开申请数量', '452000047') for a label with figures glued on."""
     m = TRAILING_DIGITS.match(label)
-    if not m:
-        return None
+    if not m or _NULL_MARK.search(m.group(1)):
+        return None  # '规范性文件/466': a null cell printed before the figures — not one glued run
     return m.group(1), m.group(2)
 
 

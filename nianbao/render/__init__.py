@@ -20,15 +20,18 @@ Formats (``FORMATS``):
 | ``pdf`` | the DOCX converted by LibreOffice when installed, else reportlab (STSong-Light); ruled tables |
 | ``pdf-reportlab`` | always reportlab |
 | ``pdf-scanned`` | image-only PDF of the ``pdf`` pages (no text layer) |
+| ``html-portal`` | a 信息公开 detail page: title only in the metadata table's 名称 row and ``<title>``, date in 公开日期, editor in 发布机构/来源 |
 | ``text`` | plain UTF-8 text, tables as one line per row |
 | ``text-glued`` | the same text with each table row's cells run together (``…申请数量452000047``) |
+| ``markdown`` | Markdown as PDF converters write it: ``#`` headings (issuing body above a 关于… title), pipe tables |
+| ``markdown-split`` | the same, each table row a small table of its own under made-up column names (数据1…) |
 | ``xlsx`` | the tables as a workbook (one sheet per table, merged header cells, numbers typed) |
 """
 from __future__ import annotations
 
 from nianbao.render.model import build_sections, date_cn, title_of
 
-FORMATS = ("html", "html-gbk", "html-paragraphs", "docx", "pdf", "pdf-reportlab", "pdf-scanned", "text", "text-glued", "xlsx")
+FORMATS = ("html", "html-gbk", "html-paragraphs", "html-portal", "docx", "pdf", "pdf-reportlab", "pdf-scanned", "text", "text-glued", "markdown", "markdown-split", "xlsx")
 
 
 def render_text(report: dict, prose: list[str] | None = None, sep: str = " ") -> str:
@@ -72,6 +75,10 @@ def _render(report: dict, fmt: str, prose: list[str] | None) -> bytes:
         from nianbao.render.html import render_html
 
         return render_html(report, prose, paragraphs=True).encode("utf-8")
+    if fmt == "html-portal":
+        from nianbao.render.html import render_portal_html
+
+        return render_portal_html(report, prose).encode("utf-8")
     if fmt == "docx":
         from nianbao.render.docx import render_docx
 
@@ -92,6 +99,10 @@ def _render(report: dict, fmt: str, prose: list[str] | None) -> bytes:
         return render_text(report, prose).encode("utf-8")
     if fmt == "text-glued":
         return render_text(report, prose, sep="").encode("utf-8")
+    if fmt in ("markdown", "markdown-split"):
+        from nianbao.render.markdown import render_markdown
+
+        return render_markdown(report, prose, split_rows=fmt == "markdown-split").encode("utf-8")
     if fmt == "xlsx":
         from nianbao.render.xlsx import render_xlsx
 

@@ -94,6 +94,38 @@ def table_paragraphs(table: Table, sep: str = " ") -> list[str]:
     return lines
 
 
+_GKML_META = """<div class="top-bar">今天是：{today}</div>
+<table class="xxgk-meta" border="1">
+<tr><td>索 引 号：</td><td>{index}</td><td>信息分类：</td><td>政府信息公开年报</td></tr>
+<tr><td>发布机构：</td><td>{editor}</td><td>生成日期：</td><td>{made}</td></tr>
+<tr><td>名　　称：</td><td colspan="3">{title}</td></tr>
+<tr><td>文　　号：</td><td></td><td>公开日期：</td><td>{pub}</td></tr>
+</table>
+<div class="article-info">来源：{editor}　　浏览次数：<span id="hits">1</span></div>"""
+
+
+def render_portal_html(report: dict, prose: list[str] | None = None) -> str:
+    """A 信息公开 (gkml) detail page that does not print the title in its article body: the title
+    lives in the metadata table's 名称 row and in ``<title>`` (with the site's suffix), the date in
+    its 公开日期 row; other dates sit above it (today's date, 生成日期), and 发布机构/来源 name
+    the web editor, not the issuer. No signature block."""
+    title = title_of(report)
+    agency = report.get("agency") or ""
+    pub = report.get("published_date") or ""
+    intro, sections = build_sections(report, prose)
+    body = [_P.format(escape(p)) for p in intro]
+    for sec in sections:
+        body.append(_H.format(escape(sec.heading)))
+        body += [_P.format(escape(p)) for p in sec.paragraphs]
+        if sec.table is not None:
+            body.append(table_html(sec.table))
+    meta = _GKML_META.format(today="2026年11月30日 星期一", index="000014349/2025-00012", editor="县政务服务和数据管理局",
+                             made="2024-12-31", title=escape(title), pub=escape(pub))
+    return (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{escape(title)} - 政府信息公开 - '
+            f'{escape(agency[:3])}门户网站</title></head>\n<body>\n{meta}\n'
+            f'<div class="article-content" id="zoom">\n' + "\n".join(body) + "\n</div>\n</body></html>")
+
+
 def render_html(report: dict, prose: list[str] | None = None, *, charset: str = "utf-8",
                 paragraphs: bool = False) -> str:
     title = title_of(report)

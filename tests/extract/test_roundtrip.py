@@ -29,7 +29,8 @@ settings.register_profile(
 )
 RT = settings.get_profile("roundtrip")
 
-FAST = ("html", "html-gbk", "html-paragraphs", "docx", "text", "pdf-reportlab", "xlsx")
+FAST = ("html", "html-gbk", "html-paragraphs", "html-portal", "docx", "text", "pdf-reportlab", "xlsx", "markdown",
+        "markdown-split")
 CONTRACT = ("title", "agency", "year", "template", "active_disclosure", "applications", "review_litigation")
 OTHER_2021 = ("other_no_correction", "other_unpaid_fee", "other_other")
 
