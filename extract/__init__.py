@@ -73,6 +73,8 @@ def report_from_document(doc, include_text: bool = False) -> dict:
         report["published_date"] = meta["published_date"]
     if doc.pages is not None:
         report["pages"] = doc.pages
+    if doc.meta.get("needs_ocr_tables"):
+        report["needs_ocr"] = list(doc.meta["needs_ocr_tables"])  # tables that are pictures, not read
     report["provenance"] = matched.get("provenance") or {}
     if not has_tables and not _looks_like_report(doc.text or "", report):
         report["status"] = "error"

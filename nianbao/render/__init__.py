@@ -17,6 +17,7 @@ Formats (``FORMATS``):
 | ``html-gbk`` | the same page declared ``GBK`` and encoded GB18030 |
 | ``html-paragraphs`` | the same page with each table row as a ``<p>`` of space-separated cells |
 | ``docx`` | python-docx: merged cells, vertical headers one character per line, ``- N -`` page footer |
+| ``docx-picture`` | the DOCX with table 三 pasted as a picture (PNG drawn with a CJK font), the prose as text |
 | ``pdf`` | the DOCX converted by LibreOffice when installed, else reportlab (STSong-Light); ruled tables |
 | ``pdf-reportlab`` | always reportlab |
 | ``pdf-scanned`` | image-only PDF of the ``pdf`` pages (no text layer) |
@@ -31,7 +32,7 @@ from __future__ import annotations
 
 from nianbao.render.model import build_sections, date_cn, title_of
 
-FORMATS = ("html", "html-gbk", "html-paragraphs", "html-portal", "docx", "pdf", "pdf-reportlab", "pdf-scanned", "text", "text-glued", "markdown", "markdown-split", "xlsx")
+FORMATS = ("html", "html-gbk", "html-paragraphs", "html-portal", "docx", "docx-picture", "pdf", "pdf-reportlab", "pdf-scanned", "text", "text-glued", "markdown", "markdown-split", "xlsx")
 
 
 def render_text(report: dict, prose: list[str] | None = None, sep: str = " ") -> str:
@@ -83,6 +84,10 @@ def _render(report: dict, fmt: str, prose: list[str] | None) -> bytes:
         from nianbao.render.docx import render_docx
 
         return render_docx(report, prose)
+    if fmt == "docx-picture":
+        from nianbao.render.docx import render_docx
+
+        return render_docx(report, prose, picture_tables=("applications",))
     if fmt == "pdf":
         from nianbao.render.pdf import render_pdf
 

@@ -270,3 +270,30 @@ def test_portal_page_title_and_date_come_from_its_metadata():
 def test_markdown_marks_never_reach_title_or_agency():
     out = extract_bytes("# **杏花镇人民政府2022年政府信息公开工作年度报告**\n\n## 一、总体情况\n\n本镇依法公开。\n".encode(), "x.md")
     assert out["title"] == "杏花镇人民政府2022年政府信息公开工作年度报告" and out["agency"] == "杏花镇人民政府"
+
+
+# --------------------------------------------------------------------------- tables as pictures
+def test_picture_table_read_by_ocr():
+    from extract.readers import ocr
+
+    if not ocr.available():
+        pytest.skip("OCR extra (rapidocr) not installed")
+    data, exp = fixture("picture-table.docx")
+    out = extract_bytes(data, "picture-table.docx")
+    assert out["status"] == "ok" and "needs_ocr" not in out
+    assert_exact(out, exp, "picture-table.docx")
+    assert any("read by OCR from a picture" in w for w in out["warnings"])
+
+
+def test_picture_table_without_ocr_is_recorded(monkeypatch):
+    from extract.readers import ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    data, exp = fixture("picture-table.docx")
+    out = extract_bytes(data, "picture-table.docx")
+    assert out["status"] == "ok" and out["needs_ocr"] == ["applications"]
+    assert "applications" not in out and out["active_disclosure"] == exp["active_disclosure"]
+    assert any("table 三 is a picture" in w for w in out["warnings"])
+    # a report whose tables are all Word tables never looks for pictures
+    plain = extract_bytes((DOCS / "report.docx").read_bytes(), "report.docx")
+    assert "needs_ocr" not in plain

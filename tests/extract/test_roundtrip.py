@@ -127,6 +127,17 @@ def test_roundtrip_every_fast_format(rep):
         assert_same(rep, roundtrip(rep, fmt), fmt)
 
 
+def test_roundtrip_docx_with_table_picture():
+    """Table 三 pasted as a picture into a DOCX whose prose is text: OCR reads it back exactly
+    (one example: OCR takes seconds). Only with the OCR extra."""
+    from extract.readers import ocr
+
+    if not ocr.available():
+        pytest.skip("OCR extra (rapidocr) not installed")
+    rep = _fixed_report()
+    assert_same(rep, roundtrip(rep, "docx-picture"), "docx-picture")
+
+
 def test_roundtrip_libreoffice_pdf():
     """One example through LibreOffice (slow: several seconds); reportlab when it is absent."""
     assert_same(_fixed_report(), roundtrip(_fixed_report(), "pdf"), "pdf")
