@@ -53,6 +53,9 @@ def _cell_html(cell: TCell) -> str:
         inner = "&nbsp;"
     elif cell.vertical:
         inner = "<br>".join(escape(ch) for ch in cell.text)
+    elif "\n" in cell.text:
+        # a header typed as two paragraphs in one cell (本年新 / 制作数量)
+        inner = '</p><p style="margin:0">'.join(escape(x) for x in cell.text.split("\n"))
     elif cell.header and len(cell.text) > 6 and cell.colspan == 1 and not cell.text.startswith(("（", "一", "二", "四", "第")) \
             and "（" not in cell.text and len(cell.text) <= 12:
         # narrow measure headers break in two lines, as editors type them (本年制发<br>件数)

@@ -230,7 +230,8 @@ def test_glued_rows_resolved_by_column_identities_or_left_null():
 
 
 # --------------------------------------------------------------------------- markdown, portal pages, issuers
-@pytest.mark.parametrize("name", ["converted.md", "converted-split-rows.md", "portal-gkml-meta.html"])
+@pytest.mark.parametrize("name", ["converted.md", "converted-split-rows.md", "portal-gkml-meta.html",
+                                  "split-header-2019.html", "split-header-2019.pdf"])
 def test_layout_fixtures_read_exactly(name):
     data, exp = fixture(name)
     out = extract_bytes(data, name)
