@@ -130,6 +130,9 @@ def read_pdf(data: bytes, *, ocr: bool = True, time_budget: float = TIME_BUDGET)
     if fallback_rows and any(fallback_rows.values()):
         doc.warnings.append("table rulings missing: rows rebuilt from word positions on pages "
                             + ",".join(str(p) for p in fallback_rows if fallback_rows[p]))
+    from extract.readers.pictures import pdf_pictures, read_table_pictures  # tables pasted as pictures
+
+    read_table_pictures(doc, lambda: pdf_pictures(data, doc))
     return doc
 
 

@@ -43,27 +43,87 @@ def _headings(lines: list[str]) -> list[tuple[int, str]]:
     return out
 
 
-def missing_picture_tables(doc: Document, pictures: list[Picture]) -> dict[str, list[Picture]]:
-    """{table key: the pictures under its heading} for template tables the rows do not give."""
+def missing_picture_tables(doc: Document, pictures) -> dict[str, list[Picture]]:
+    """{table key: the pictures under its heading} for template tables the rows do not give.
+    ``pictures``: a list, or a function giving it (called only when a table is missing)."""
     if not pictures:
         return {}
     from extract.match import match_rows
 
-    found = match_rows(doc.rows)
     lines = (doc.text or "").split("\n")
     heads = _headings(lines)
-    out: dict[str, list[Picture]] = {}
+    if not any(sec in TABLES for _i, sec in heads):
+        return {}
+    found = match_rows(doc.rows)
+    spans = []
     for k, (i, sec) in enumerate(heads):
-        if sec not in TABLES or found.get(sec) or sec in out:
-            continue
-        end = heads[k + 1][0] if k + 1 < len(heads) else len(lines) + 1
-        under = [p for p in pictures if i < p.line <= end and len(p.data) >= MIN_PICTURE_BYTES]
+        if sec in TABLES and not found.get(sec) and sec not in {s for s, _a, _b in spans}:
+            spans.append((sec, i, heads[k + 1][0] if k + 1 < len(heads) else len(lines) + 1))
+    if not spans:
+        return {}
+    if callable(pictures):
+        pictures = pictures()
+    out: dict[str, list[Picture]] = {}
+    for sec, start, end in spans:
+        under = [p for p in pictures if start < p.line <= end and len(p.data) >= MIN_PICTURE_BYTES]
         if under:
             out[sec] = under
     return out
 
 
-def read_table_pictures(doc: Document, pictures: list[Picture]) -> None:
+def pdf_pictures(data: bytes, doc: Document, dpi: int = 200) -> list[Picture]:
+    """Large image objects of a PDF with a text layer, each rendered (PNG) and placed in
+    ``doc``: after the text line printed last above it, after the rows above it. The caller
+    holds the PDFium lock."""
+    import io
+    import re
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    lines = [re.sub(r"\s+", "", ln) for ln in (doc.text or "").split("\n")]
+    out: list[Picture] = []
+    pdf = pdfium.PdfDocument(data)
+    try:
+        cursor = 0
+        for pno in range(min(len(pdf), 300)):
+            page = pdf[pno]
+            width, height = page.get_size()
+            boxes = [o.get_bounds() for o in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2)]
+            boxes = sorted((b for b in boxes if b[2] - b[0] >= 0.4 * width and b[3] - b[1] >= 60), key=lambda b: -b[3])
+            if not boxes:
+                continue
+            textpage = page.get_textpage()
+            for left, bottom, right, top in boxes[:MAX_PICTURES]:
+                above = [re.sub(r"\s+", "", x) for x in textpage.get_text_bounded(0, top, width, height).split("\n")]
+                above = [x for x in above if x]
+                if not above and pno > 0:  # a picture at the top of a page: the previous page's last line
+                    prev = pdf[pno - 1].get_textpage()
+                    above = [x for x in (re.sub(r"\s+", "", y) for y in prev.get_text_range().split("\n")) if x]
+                    above = [x for x in above if not re.fullmatch(r"[-—–－]?\d{1,4}[-—–－]?|第\d+页.*", x)]
+                    prev.close()
+                line = None
+                if above:
+                    for i in range(cursor, len(lines)):
+                        if lines[i] and (lines[i] == above[-1] or above[-1] in lines[i]):
+                            line = i + 1
+                            break
+                if line is None:
+                    continue
+                cursor = line
+                row = sum(1 for r in doc.rows if any(c.page is not None and (c.page < pno + 1 or c.page == pno + 1 and c.bbox
+                                                                             and c.bbox[1] < height - top) for c in r))
+                img = page.render(scale=dpi / 72, crop=(left, bottom, width - right, height - top)).to_pil()
+                buf = io.BytesIO()
+                img.convert("L").save(buf, "PNG", dpi=(dpi, dpi))
+                out.append(Picture(line=line, row=row, data=buf.getvalue()))
+            textpage.close()
+    finally:
+        pdf.close()
+    return out
+
+
+def read_table_pictures(doc: Document, pictures) -> None:
     """OCR the pictures that stand in for missing tables (see module doc); mutates ``doc``."""
     missing = missing_picture_tables(doc, pictures)
     if not missing:
@@ -93,4 +153,4 @@ def read_table_pictures(doc: Document, pictures: list[Picture]) -> None:
     doc.meta["ocr_tables"] = sorted(missing)
 
 
-__all__ = ["Picture", "read_table_pictures", "missing_picture_tables"]
+__all__ = ["Picture", "read_table_pictures", "missing_picture_tables", "pdf_pictures"]

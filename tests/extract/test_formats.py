@@ -274,15 +274,16 @@ def test_markdown_marks_never_reach_title_or_agency():
 
 
 # --------------------------------------------------------------------------- tables as pictures
-def test_picture_table_read_by_ocr():
+@pytest.mark.parametrize("name", ["picture-table.docx", "picture-table.pdf"])
+def test_picture_table_read_by_ocr(name):
     from extract.readers import ocr
 
     if not ocr.available():
         pytest.skip("OCR extra (rapidocr) not installed")
-    data, exp = fixture("picture-table.docx")
-    out = extract_bytes(data, "picture-table.docx")
+    data, exp = fixture(name)
+    out = extract_bytes(data, name)
     assert out["status"] == "ok" and "needs_ocr" not in out
-    assert_exact(out, exp, "picture-table.docx")
+    assert_exact(out, exp, name)
     assert any("read by OCR from a picture" in w for w in out["warnings"])
 
 
@@ -290,11 +291,12 @@ def test_picture_table_without_ocr_is_recorded(monkeypatch):
     from extract.readers import ocr
 
     monkeypatch.setattr(ocr, "available", lambda: False)
-    data, exp = fixture("picture-table.docx")
-    out = extract_bytes(data, "picture-table.docx")
-    assert out["status"] == "ok" and out["needs_ocr"] == ["applications"]
-    assert "applications" not in out and out["active_disclosure"] == exp["active_disclosure"]
-    assert any("table 三 is a picture" in w for w in out["warnings"])
+    for name in ("picture-table.docx", "picture-table.pdf"):
+        data, exp = fixture(name)
+        out = extract_bytes(data, name)
+        assert out["status"] == "ok" and out["needs_ocr"] == ["applications"], name
+        assert "applications" not in out and out["active_disclosure"] == exp["active_disclosure"]
+        assert any("table 三 is a picture" in w for w in out["warnings"])
     # a report whose tables are all Word tables never looks for pictures
     plain = extract_bytes((DOCS / "report.docx").read_bytes(), "report.docx")
     assert "needs_ocr" not in plain
