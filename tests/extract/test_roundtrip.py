@@ -132,8 +132,12 @@ def test_roundtrip_docx_with_table_picture():
     (one example: OCR takes seconds). Only with the OCR extra."""
     from extract.readers import ocr
 
+    from nianbao.render.image import cjk_font_path
+
     if not ocr.available():
         pytest.skip("OCR extra (rapidocr) not installed")
+    if cjk_font_path() is None:
+        pytest.skip("no CJK font (fontconfig) to draw the table picture: apt-get install fonts-noto-cjk")
     rep = _fixed_report()
     assert_same(rep, roundtrip(rep, "docx-picture"), "docx-picture")
 
