@@ -15,11 +15,13 @@ DPI = 200
 def cjk_font_path() -> str | None:
     """A font file with Chinese glyphs (fontconfig), or None."""
     try:
-        out = subprocess.run(["fc-match", "-f", "%{file}", ":lang=zh-cn"], capture_output=True, text=True, timeout=10)
+        # fc-list (not fc-match, which always answers with some font) lists only fonts covering Chinese
+        out = subprocess.run(["fc-list", ":lang=zh-cn", "file"], capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None
-    path = out.stdout.strip()
-    return path or None
+    paths = sorted(ln.strip().rstrip(":") for ln in out.stdout.splitlines() if ln.strip())
+    regular = [p for p in paths if "Regular" in p or "regular" in p]
+    return (regular or paths or [None])[0]
 
 
 def _wrap(text: str, per_line: int) -> list[str]:
