@@ -44,6 +44,8 @@ from __future__ import annotations
 import functools
 import re
 
+from nianbao.text import to_simplified
+
 SEARCH_VERSION = "2"  # bump when search_tokens() output can change: the FTS index is rebuilt
 FTS_TABLE = "reports_fts"
 NGRAM_MAX = 4
@@ -97,26 +99,7 @@ def _jieba():
     return jieba
 
 
-@functools.lru_cache(maxsize=1)
-def _trad_chars() -> frozenset[str]:
-    """Characters whose presence means a text needs folding to simplified (zhconv's TRADONLY set
-    plus every single character its zh-cn table changes)."""
-    from zhconv import zhconv as z
-
-    d = z.getdict("zh-cn")
-    return frozenset(z.zhcdicts["TRADONLY"]) | frozenset(k for k, v in d.items() if len(k) == 1 and k != v)
-
-
-def _simplify(text: str) -> str:
-    """Fold traditional characters to simplified (zhconv) — skipped, cheaply, for the vast majority
-    of texts that contain no traditional character (zhconv costs ~1 ms per report page)."""
-    try:
-        import zhconv
-    except ImportError:  # pragma: no cover — zhconv is a dependency
-        return text
-    if _trad_chars().isdisjoint(text):
-        return text
-    return zhconv.convert(text, "zh-cn")
+_simplify = to_simplified
 
 
 @functools.lru_cache(maxsize=200_000)

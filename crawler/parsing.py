@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
+from nianbao.text import DATE, find_date  # noqa: F401 - re-exported for the spiders
+
 REPORT_TITLE = re.compile(r"信息公开.{0,20}(?:年度|工作)?报告|年度报告|年报")
 NOT_REPORT = re.compile(r"^(?!.*信息公开).*政府工作报告")  # 政府工作报告 is another document
 YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
-DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 DOC_EXTENSIONS = {"pdf", "doc", "docx", "wps", "xls", "xlsx", "et", "ofd", "zip", "rar", "7z",
                   "jpg", "jpeg", "png", "tif", "tiff", "rtf", "odt"}
 ATTACHMENT_MARKERS = ("downfile.jsp", "/attach/", "/attachment/", "download.jsp", "DownloadAttach",
@@ -33,16 +34,6 @@ def year_hint(title: str | None, date: str | None = None) -> int | None:
     if date and re.match(r"\d{4}", date):
         return int(date[:4]) - 1
     return None
-
-
-def find_date(text: str | None) -> str | None:
-    m = DATE.search(text or "")
-    if not m:
-        return None
-    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
 def extension(url: str) -> str:

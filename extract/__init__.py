@@ -53,8 +53,7 @@ def report_from_document(doc, include_text: bool = False) -> dict:
     matched = match_document(doc)
     meta = extract_metadata(doc.text or "", doc.meta)
     report: dict = {}
-    if "title" in meta:
-        report["title"] = meta["title"]
+    report["title"] = meta.get("title")  # every contract key is present, null when not printed
     report["agency"] = meta.get("agency")
     report["year"] = meta.get("year")
     report["template"] = matched.get("template")
@@ -74,6 +73,8 @@ def report_from_document(doc, include_text: bool = False) -> dict:
         report["published_date"] = meta["published_date"]
     if doc.pages is not None:
         report["pages"] = doc.pages
+    if doc.meta.get("needs_ocr_tables"):
+        report["needs_ocr"] = list(doc.meta["needs_ocr_tables"])  # tables that are pictures, not read
     report["provenance"] = matched.get("provenance") or {}
     if not has_tables and not _looks_like_report(doc.text or "", report):
         report["status"] = "error"
@@ -106,6 +107,10 @@ def _looks_like_report(text: str, report: dict) -> bool:
 
 def extract_bytes(data: bytes, filename: str | None = None, include_text: bool = False) -> dict:
     """One document's bytes -> the contract object (see module doc). Never raises for bad input."""
+    return _extract(data, filename, include_text, 0)
+
+
+def _extract(data: bytes, filename: str | None, include_text: bool, depth: int) -> dict:
     from extract.document import ExtractionError
 
     fmt = None
@@ -113,6 +118,9 @@ def extract_bytes(data: bytes, filename: str | None = None, include_text: bool =
         if not isinstance(data, (bytes, bytearray)):
             return _error_report("unsupported_format", f"expected bytes, got {type(data).__name__}")
         data = bytes(data)
+        archived = _extract_archive(data, filename, include_text, depth)
+        if archived is not None:
+            return _finite(archived)
         doc = _read(data, filename)
         fmt = doc.format
         report = report_from_document(doc, include_text=include_text)
@@ -127,6 +135,23 @@ def extract_bytes(data: bytes, filename: str | None = None, include_text: bool =
         rep["warnings"].append("internal error: " + traceback.format_exc(limit=3)[-800:])
         return rep
     return _finite(report)
+
+
+def _extract_archive(data: bytes, filename: str | None, include_text: bool, depth: int) -> dict | None:
+    """The report inside a .zip/.rar/.7z (extract.archives), None when ``data`` is no archive."""
+    from extract.archives import ARCHIVE_KINDS, ArchiveError, extract_archive
+    from extract.sniff import sniff
+
+    if not data.startswith((b"PK", b"Rar!", b"7z\xbc\xaf")):
+        return None
+    kind = sniff(data, filename).kind
+    if kind not in ARCHIVE_KINDS:
+        return None
+    try:
+        return extract_archive(data, kind, depth,
+                               lambda body, name, d: _extract(body, name, include_text, d))
+    except ArchiveError as exc:
+        return _error_report(exc.code, f"{_message(exc.code)}: {exc.detail}", kind)
 
 
 def extract_file(path, include_text: bool = False) -> dict:

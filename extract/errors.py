@@ -23,6 +23,10 @@ ERRORS: dict[str, str] = {
     "zip_bomb": "the archive expands to far more data than it holds (possible zip bomb)",
     "timeout": "extraction took longer than the time limit",
     "libreoffice_failed": "LibreOffice could not convert the DOC/WPS file",
+    "archive_empty": "the archive holds no document that could be the report",
+    "archive_encrypted": "the archive (or its report member) is password-protected",
+    "archive_backend_missing": "this archive type needs a decompressor that is not installed",
+    "archive_too_deep": "archives nested inside archives deeper than the extraction limit",
 }
 
 # Limits shared by the readers.

@@ -12,6 +12,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from extract import template as T
+from nianbao.text import to_simplified
 
 _GLOSS = re.compile(r"[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}[)）]")
 _WS = re.compile(r"[\s\u3000\u200b\ufeff\x00]+")
@@ -21,16 +22,8 @@ NUMBERING = re.compile(
     rf"^(?:[{CN_NUM}]{{1,3}}[、.．]|\([{CN_NUM}]{{1,3}}\)[、.．]?|\(\d{{1,2}}\)[、.．]?|\d{{1,2}}[.、．](?!\d))"
 )
 _TRAILING_REMARK = re.compile(r"\([^()]*\)$")
+_GLUED_FIGURES = re.compile(r"^(.*?[^\d\s.])\d+(?:\.\d+)?$")
 _PUNCT = re.compile(r"[、，,。.．:：;；!！?？·・\-—_/／|｜]")
-
-
-def _to_simplified(text: str) -> str:
-    try:
-        import zhconv
-
-        return zhconv.convert(text, "zh-cn")
-    except Exception:  # pragma: no cover - zhconv is a dependency
-        return text
 
 
 def strip_glosses(text: str) -> str:
@@ -44,7 +37,7 @@ def norm(text: str) -> str:
     pinyin glosses, no whitespace, no quotes."""
     t = unicodedata.normalize("NFKC", text or "")
     t = strip_glosses(t)
-    t = _to_simplified(t)
+    t = to_simplified(t)
     t = _WS.sub("", t)
     t = _QUOTES.sub("", t)
     t = t.replace("〔", "(").replace("〕", ")").replace("[", "(").replace("]", ")").replace("【", "(").replace("】", ")")
@@ -222,7 +215,11 @@ def starts_row(text: str) -> bool:
         return False
     if numbering(n):
         return True
-    if n.startswith("第二十条") or n.startswith("(本列数据") or n.startswith("本列数据"):
+    if n.startswith(("第二十条", "(本列数据", "本列数据", "信息内容")):
         return True
     c = core(text)
-    return c in row_start_cores()
+    if c in row_start_cores():
+        return True
+    # a row label with its figures glued on ('规章1011', text that lost its cell separators)
+    m = _GLUED_FIGURES.match(n)
+    return bool(m) and core(m.group(1)) in row_start_cores()

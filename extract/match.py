@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import product
 
 from extract import template as T
 from extract.document import Cell, Document
@@ -29,6 +30,7 @@ from extract.labels import (
     section_of,
 )
 from extract.rows import split_row
+from extract.runtogether import split_run, trailing_digits, unique_split
 from extract.values import Value, is_blank, parse_cell, value_for
 
 APP_KEYS = [r.key for r in T.ALL_APPLICATION_ROWS]
@@ -62,14 +64,98 @@ class RowView:
     _has_values: bool | None = None
 
 
-def views(rows: list[list[Cell]]) -> list[RowView]:
+def _glued_shape(label_texts: list[str], header_cells: int | None = None) -> tuple[str, list[tuple[int, bool]]] | None:
+    """(row path, cell groups) of a template row whose label this is; groups are (cells,
+    last cell is the sum of the others) — what a run-together digit string must split into.
+    ``header_cells``: how many measures the table-二 header above names."""
+    key = match_app_row(label_texts, len(APP_KEYS))
+    if key:
+        return f"applications.{key}", [(len(COLUMNS), True)]
+    g = review_group_of("".join(label_texts))
+    if g:
+        return f"review_litigation.{g}", [(len(OUTCOMES), True)]
+    cats = match_category(label_texts)
+    sizes = {len(next(c for c in T.categories(t) if c.key == k).measures) for t, k in cats.items()}
+    if len(sizes) > 1 and header_cells in sizes:
+        sizes = {header_cells}
+    if len(sizes) == 1:
+        return f"active_disclosure.{next(iter(cats.values()))}", [(sizes.pop(), False)]
+    return None
+
+
+MAX_GLUED_CANDIDATES = 64  # splits kept per ambiguous table-三 row for the column identities
+
+
+def _unglue(v: RowView, warnings: list[str], header_cells: int | None = None,
+            ambiguous: dict | None = None) -> RowView:
+    """A row whose figures are glued to its label ('…申请数量452000047'): split the digits
+    when exactly one split fits the row's cell count, the digit rules and its identities;
+    else the row keeps no figures (nulls) and a warning says why."""
+    if not v.labels or v.has_values:
+        return v
+    last = v.labels[-1]
+    found = trailing_digits(last.text or "")
+    if not found:
+        return v
+    head, digits = found
+    texts = v.label_texts[:-1] + [head]
+    shape = _glued_shape(texts, header_cells)
+    if shape is None:
+        return v
+    path, groups = shape
+    parts = unique_split(digits, groups)
+    label_cell = Cell(head, page=last.page, bbox=last.bbox, table=last.table, row=last.row, col=last.col)
+    if parts is None:
+        warnings.append(f"{path}: figures run together ({digits!r}) and no single split fits the template; left null")
+        cells = [Cell("", page=last.page, table=last.table, row=last.row) for _ in range(sum(n for n, _ in groups))]
+        if ambiguous is not None and path.startswith("applications."):
+            found = split_run(digits, groups, limit=MAX_GLUED_CANDIDATES + 1)
+            if 1 < len(found) <= MAX_GLUED_CANDIDATES:
+                ambiguous[path.split(".", 1)[1]] = (digits, found, last)
+    else:
+        warnings.append(f"{path}: figures run together ({digits!r}) split as {' '.join(parts)}")
+        cells = [Cell(p, page=last.page, bbox=last.bbox, table=last.table, row=last.row, col=last.col) for p in parts]
+    return RowView(v.labels[:-1] + [label_cell], cells, [i - len(cells) for i in range(len(cells))])
+
+
+def _unglue_values(v: RowView, warnings: list[str], pending_labels: list | None = None) -> RowView:
+    """Table 四's figures as one digit string (15 cells, three groups of 5 summed); no real
+    figure has 15 digits."""
+    filled = [c for c in v.values if not is_blank(c.text)]
+    if len(filled) != 1 or not (filled[0].text or "").strip().isdigit() or len(filled[0].text.strip()) < 3 * len(OUTCOMES):
+        return v
+    if v.labels and pending_labels is not None:
+        pending_labels.append(RowView(v.labels, [], []))
+    c = filled[0]
+    digits = c.text.strip()
+    parts = unique_split(digits, [(len(OUTCOMES), True)] * len(GROUPS))
+    if parts is None:
+        warnings.append(f"review_litigation: figures run together ({digits!r}) and no single split fits the template; left null")
+        blank = [Cell("", page=c.page, table=c.table, row=c.row) for _ in range(len(OUTCOMES) * len(GROUPS))]
+        # the header label (if glued on) stays a row of its own: the nulls are table 四's figures row
+        return RowView([], blank, [i - len(blank) for i in range(len(blank))])
+    warnings.append(f"review_litigation: figures run together ({digits!r}) split as {' '.join(parts)}")
+    cells = [Cell(p, page=c.page, bbox=c.bbox, table=c.table, row=c.row, col=c.col) for p in parts]
+    return RowView([], cells, [i - len(cells) for i in range(len(cells))])
+
+
+def views(rows: list[list[Cell]], warnings: list[str] | None = None, ambiguous: dict | None = None) -> list[RowView]:
     out: list[RowView] = []
+    warnings = warnings if warnings is not None else []
+    header_cells = None  # measures named by the last table-二 header ('信息内容 本年制发件数 …')
     for row in rows:
         texts = [c.text or "" for c in row]
         li, vi = split_row(texts)
         v = RowView([row[i] for i in li], [row[i] for i in vi], [i - len(row) for i in vi])
+        if v.labels and not v.has_values and norm(v.label).startswith("信息内容"):
+            header_cells = len(find_measures(v.label)) or None
+        label_rows: list[RowView] = []
+        v = _unglue_values(_unglue(v, warnings, header_cells, ambiguous), warnings, label_rows)
+        out.extend(label_rows)
         if not v.labels and not v.has_values:
-            if not v.labels and len(row) >= len(OUTCOMES):
+            if len(v.values) > len(row):
+                out.append(v)  # table 四's run-together figures that no single split fits: nulls
+            elif len(row) >= len(OUTCOMES):
                 # a row of blank cells: table 四 printed with nothing filled in
                 out.append(RowView([], list(row), [i - len(row) for i in range(len(row))]))
             continue
@@ -392,11 +478,78 @@ def _record(out: dict, prov: dict, warnings: list, path: str, cell: Cell, measur
     prov[path] = p
 
 
+MAX_GLUED_COMBINATIONS = 5000
+
+
+def _resolve_by_columns(apps: dict, ambiguous: dict, prov: dict, warnings: list[str]) -> None:
+    """Run-together table-三 rows with several row-valid splits: keep the one combination (if
+    exactly one) under which every column identity of table 三 holds (本年新收＋上年结转＝总计＋结转;
+    结果各项之和＝总计). Rows printed with figures are not touched."""
+    keys = [k for k, _ in ambiguous.items() if k in apps and all(v is None for v in apps[k].values())]
+    if not keys or any(v is None for k, row in apps.items() if k not in keys for v in row.values()):
+        return  # a null elsewhere would count as 0 in the identities: nothing can be confirmed
+    total = 1
+    for k in keys:
+        total *= len(ambiguous[k][1])
+    if total > MAX_GLUED_COMBINATIONS:
+        return
+    codes = ("applications.balance", "applications.results_sum")
+    ids = [i for i in T.IDENTITIES if i.code in codes]
+    cols = list(apps[keys[0]].keys())
+    fits = []
+    for combo in product(*(ambiguous[k][1] for k in keys)):
+        trial = {k: dict(v) for k, v in apps.items()}
+        for k, parts in zip(keys, combo):
+            trial[k] = {c: int(p) for c, p in zip(cols, parts)}
+        checks = [c for i in ids for c in i.evaluate({"applications": trial})]
+        if checks and all(c["passed"] for c in checks) and len(checks) >= len(codes) * len(cols):
+            fits.append(combo)
+            if len(fits) > 1:
+                return
+    if len(fits) != 1:
+        return
+    for k, parts in zip(keys, fits[0]):
+        digits, _found, cell = ambiguous[k]
+        unsure = f"applications.{k}: figures run together ({digits!r}) and no single split"
+        warnings[:] = [w for w in warnings if not w.startswith(unsure)]
+        for c, p in zip(cols, parts):
+            apps[k][c] = int(p)
+            pv = dict(cell.provenance())
+            pv["raw"] = p
+            prov[f"applications.{k}.{c}"] = pv
+        warnings.append(f"applications.{k}: figures run together ({digits!r}) split as {' '.join(parts)} "
+                        "(the only split under which the table's column identities hold)")
+
+
+def _confirm_glued(apps: dict, prov: dict, warnings: list[str]) -> None:
+    """Table-三 rows split out of run-together digits must also agree with the table's column
+    identities: a row whose printed figures break its own total can split into other numbers
+    that happen to add up. When a column identity fails, those rows go back to null."""
+    glued = [k for k in apps if any(w.startswith(f"applications.{k}: figures run together") and " split as " in w
+                                    for w in warnings)]
+    if not glued:
+        return
+    ids = [i for i in T.IDENTITIES if i.code in ("applications.balance", "applications.results_sum")]
+    checks = [c for i in ids for c in i.evaluate({"applications": apps})]
+    failed = [c for c in checks if not c["passed"]]
+    if not failed and len(checks) == len(ids) * len(COLUMNS):
+        return
+    why = f"{failed[0]['code']} fails in column {failed[0].get('column')}" if failed else "they cannot be evaluated"
+    for k in glued:
+        for c in apps[k]:
+            apps[k][c] = None
+            prov.pop(f"applications.{k}.{c}", None)
+        warnings.append(f"applications.{k}: figures split from run-together digits are not confirmed by the "
+                        f"table's column identities ({why}); left null")
+
+
 def match_rows(rows: list[list[Cell]]) -> dict:
-    st = walk(views(rows))
+    glued: list[str] = []
+    ambiguous: dict = {}
+    st = walk(views(rows, glued, ambiguous))
     template = decide_template(st)
     prov: dict = {}
-    warnings = list(st.warnings)
+    warnings = glued + list(st.warnings)
     result: dict = {"template": template}
 
     # table 二
@@ -441,6 +594,10 @@ def match_rows(rows: list[list[Cell]]) -> dict:
         cols = COLUMNS if len(cells) == 7 else COLUMNS[:-1]
         for col, cell in zip(cols, cells):
             _record(apps, prov, warnings, f"applications.{key}.{col}", cell, None)
+    if apps and ambiguous:
+        _resolve_by_columns(apps, ambiguous, prov, warnings)
+    if apps:
+        _confirm_glued(apps, prov, warnings)
     if apps:
         result["applications"] = apps
 

@@ -20,8 +20,9 @@ import unicodedata
 from collections import Counter
 
 from extract.labels import strip_glosses
+from nianbao.text import CJK, to_simplified, ymd
 
-_CJK = r"\u4e00-\u9fff"
+_CJK = CJK
 _YEAR = r"((?:19|20)\d{2})"
 _TITLE_TAIL = re.compile(r"(?:年度?|年).{0,30}?(?:信息公开|政务公开|信息公开).{0,16}?(?:报告|年报)(?:[(（][^()（）]{1,8}[)）])?$")
 _G = r"(?:[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）])?"
@@ -50,24 +51,8 @@ def _plain(line: str) -> str:
     return t.strip()
 
 
-def _zh_simplified(text: str) -> str:
-    try:
-        import zhconv
-
-        return zhconv.convert(text, "zh-cn")
-    except Exception:  # pragma: no cover
-        return text
-
-
 def simplify(text: str) -> str:
-    t = strip_glosses(unicodedata.normalize("NFKC", text))
-    try:
-        import zhconv
-
-        t = zhconv.convert(t, "zh-cn")
-    except Exception:  # pragma: no cover
-        pass
-    return t
+    return to_simplified(strip_glosses(unicodedata.normalize("NFKC", text)))
 
 
 def _is_title(t: str) -> bool:
@@ -83,17 +68,34 @@ def _is_title(t: str) -> bool:
     return bool(_TITLE_TAIL.search(s))
 
 
+_MARKUP = re.compile(r"^\s*(?:#{1,6}\s*|>\s*)+|\*\*|__")  # markdown heading/quote marks, bold
+
+
+def _issuer_line(t: str) -> bool:
+    """A line that is only an organisation's name (the issuing body printed above a 关于… title)."""
+    s = simplify(t)
+    return 4 <= len(s) <= 30 and not _SENTENCE_PUNCT.search(s) and not re.search(r"\d{4}\s*年", s) \
+        and bool(re.search(_ORG_SUFFIX + "$|" + "(?:" + "|".join(_PLACE_END) + ")$", s))
+
+
+def _with_issuer(title: str, lines: list[str], i: int) -> str:
+    """'关于2021年度…报告' printed under its issuing body's name: the title names that body."""
+    if i > 0 and simplify(title).startswith("关于") and _issuer_line(lines[i - 1]):
+        return lines[i - 1] + title
+    return title
+
+
 def find_title(lines: list[str]) -> str | None:
-    lines = [_TITLE_PREFIX.sub("", _plain(x)) for x in lines[:150]]
+    lines = [_TITLE_PREFIX.sub("", _plain(_MARKUP.sub("", x))) for x in lines[:150]]
     lines = [x for x in lines if x]
     # standalone lines first (a metadata 标题/名称 row last), then two lines joined
     for i, t in enumerate(lines):
         if _is_title(t):
-            return t
+            return _with_issuer(t, lines, i)
         if i + 1 < len(lines):
             j = t + lines[i + 1]
             if len(t) <= 40 and not _SENTENCE_PUNCT.search(t) and _is_title(j) and not _is_title(lines[i + 1]):
-                return j
+                return _with_issuer(j, lines, i)
             if _is_title(j) and _is_title(lines[i + 1]) and len(t) <= 30 and not _SENTENCE_PUNCT.search(t) \
                     and not re.search(r"\d{4}\s*年", simplify(t)) and re.search(_ORG_SUFFIX + "$|" + "(?:" + "|".join(_PLACE_END) + ")$", simplify(t)):
                 return j
@@ -260,9 +262,7 @@ _DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]
 
 def _ymd(m) -> str | None:
     y, mo, d = (int(x) for x in m.groups()[:3])
-    if 1 <= mo <= 12 and 1 <= d <= 31:
-        return f"{y:04d}-{mo:02d}-{d:02d}"
-    return None
+    return ymd(y, mo, d)
 
 
 def find_published_date(text: str, meta: dict | None = None) -> str | None:
@@ -309,12 +309,23 @@ def extract_metadata(text: str, meta: dict | None = None) -> dict:
                     break
             if title:
                 break
+    if title is None:
+        # a portal page's own title (metadata row, article heading, <title> minus the site's
+        # suffix) is printed on the page even when the article body leaves it out
+        for mt in meta.get("page_titles") or []:
+            for part in [mt] + re.split(r"[_|]| - | – | — ", mt):
+                p = _TITLE_PREFIX.sub("", _plain(part))
+                if _is_title(p):
+                    title = p
+                    break
+            if title:
+                break
     out: dict = {}
     agency = None
     year_hint = None
     if title:
         out["title"] = title
-        simple = _zh_simplified(strip_glosses(title))
+        simple = to_simplified(strip_glosses(title))
         if simple != title:
             out["title_simplified"] = simple
         agency = agency_from_title(title)

@@ -17,6 +17,7 @@ import zipfile
 from dataclasses import dataclass
 
 from extract.walls import wall_in_body
+from nianbao.text import count_cjk
 
 # kind -> (media type, usual extension)
 KINDS: dict[str, tuple[str, str]] = {
@@ -50,7 +51,7 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 IMAGE_KINDS = frozenset({"png", "jpeg", "gif", "tiff", "bmp", "webp"})
 # Kinds extract can read (images via OCR).
-READABLE_KINDS = frozenset({"pdf", "docx", "doc", "wps", "rtf", "odt", "ofd", "html", "text"}) | IMAGE_KINDS
+READABLE_KINDS = frozenset({"pdf", "docx", "doc", "wps", "rtf", "odt", "ofd", "html", "text", "xlsx", "xls"}) | IMAGE_KINDS
 # File-name extensions of documents (not web pages): an HTML body under one of these names is
 # almost always an error/login/anti-bot page served in place of the file.
 DOCUMENT_EXTENSIONS = frozenset({"pdf", "doc", "docx", "wps", "xls", "xlsx", "ofd", "zip", "rar", "7z", "rtf", "et", "odt"})
@@ -178,7 +179,7 @@ def html_error_reason(data: bytes) -> str | None:
     body = re.sub(r"(?is)<(script|style|noscript)\b.*?</\1>", " ", text)
     visible = re.sub(r"(?s)<[^>]+>", " ", body)
     visible = re.sub(r"&[#\w]+;", " ", visible)
-    cjk = len(re.findall(r"[\u4e00-\u9fff]", visible))
+    cjk = count_cjk(visible)
     wall = wall_in_body(head)
     if wall and cjk < 200:
         return f"anti-bot page ({wall})"
@@ -208,11 +209,17 @@ def sniff(data: bytes, filename: str | None = None) -> Sniff:
         return _make("empty", "no content")
     head = data[:1024]
     pos = head.find(b"%PDF-")
-    if pos == 0 or (0 < pos < 1024 and not looks_like_html(data[:pos] or b"x")):
-        return _make("pdf", "" if pos == 0 else f"%PDF at offset {pos}")
+    if pos == 0:
+        return _make("pdf")
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         kind, detail = _zip_kind(data)
-        return _make(kind, detail)
+        # a readable zip that stores a PDF uncompressed shows '%PDF-' near its start
+        if not (0 < pos < 1024 and detail.startswith("unreadable zip")):
+            return _make(kind, detail)
+    if 0 < pos < 1024 and not looks_like_html(data[:pos] or b"x"):
+        return _make("pdf", f"%PDF at offset {pos}")
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        return _make(*_zip_kind(data))
     if data.startswith(_OLE_MAGIC):
         kind, detail = _ole_kind(data, ext)
         return _make(kind, detail)

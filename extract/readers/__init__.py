@@ -59,6 +59,14 @@ def _dispatch(data: bytes, s: Sniff, filename: str | None) -> Document:
         from extract.readers.docx import read_docx
 
         return read_docx(data)
+    if kind == "xlsx":
+        from extract.readers.sheet import read_xlsx
+
+        return read_xlsx(data)
+    if kind == "xls":
+        from extract.readers.sheet import read_xls
+
+        return read_xls(data)
     if kind in ("doc", "wps", "rtf", "odt"):
         from extract.readers.docx import read_via_libreoffice
 

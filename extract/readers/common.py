@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_WIDE = r"\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’…—·"
+from nianbao.text import CJK_WIDE
+
+_WIDE = CJK_WIDE + "\u3000-\u303f\uff00-\uffef“”‘’…—·"
 _SPACE_BETWEEN_WIDE = re.compile(rf"(?<=[{_WIDE}])[ \t\u00a0\u3000]+(?=[{_WIDE}])")
 _SPACE_WIDE_LEFT = re.compile(rf"(?<=[{_WIDE}])[ \t\u00a0]+(?=[0-9A-Za-z.()])")
 _SPACE_WIDE_RIGHT = re.compile(rf"(?<=[0-9A-Za-z.()])[ \t\u00a0]+(?=[{_WIDE}])")

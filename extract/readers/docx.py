@@ -15,6 +15,7 @@ import zipfile
 from extract.document import Cell, Document, ExtractionError
 from extract.errors import MAX_ZIP_RATIO, MAX_ZIP_UNCOMPRESSED, error
 from extract.readers.common import clean_cell
+from extract.readers.pictures import Picture, read_table_pictures
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = "{%s}" % W
@@ -44,6 +45,10 @@ def read_docx(data: bytes, *, fmt: str = "docx") -> Document:
             raise error("malformed", "no word/document.xml in the package")
         xml = _read_capped(zf, info, MAX_PART)
         core = _read_capped(zf, infos["docProps/core.xml"], 1 << 20) if "docProps/core.xml" in infos else b""
+        rels_info = infos.get("word/_rels/document.xml.rels")
+        rels = _image_rels(_read_capped(zf, rels_info, 1 << 20)) if rels_info is not None else {}
+        media = {rid: _read_capped(zf, infos[target], MAX_PICTURE) for rid, target in rels.items()
+                 if target in infos and infos[target].file_size <= MAX_PICTURE}
     root = _parse(xml)
     body = root.find(_q("body"))
     if body is None:
@@ -53,8 +58,12 @@ def read_docx(data: bytes, *, fmt: str = "docx") -> Document:
     lines: list[str] = []
     rows: list[list[Cell]] = []
     t_index = 0
+    pictures: list[Picture] = []
     for kind, el in _body_blocks(body):
         if kind == "p":
+            for rid in _picture_ids(el):
+                if rid in media:
+                    pictures.append(Picture(line=len(lines), row=len(rows), data=media[rid]))
             txt = _para_text(el)
             if txt.strip():
                 lines.append(txt.strip())
@@ -70,7 +79,33 @@ def read_docx(data: bytes, *, fmt: str = "docx") -> Document:
     doc.text = "\n".join(lines)
     if not doc.text.strip():
         doc.warnings.append("the Word document holds no text")
+    if pictures:
+        read_table_pictures(doc, pictures)
     return doc
+
+
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_VML_IMAGE = "{urn:schemas-microsoft-com:vml}imagedata"
+MAX_PICTURE = 20 * 1024 * 1024
+
+
+def _image_rels(xml: bytes) -> dict[str, str]:
+    """Relationship id -> zip path of the document's images."""
+    out = {}
+    for m in re.finditer(rb"<Relationship\b[^>]*>", xml):
+        tag = m.group(0)
+        rid = re.search(rb'\bId="([^"]+)"', tag)
+        target = re.search(rb'\bTarget="([^"]+)"', tag)
+        if rid and target and b"/image" in tag and b'TargetMode="External"' not in tag:
+            t = target.group(1).decode("utf-8", "replace").lstrip("/")
+            out[rid.group(1).decode()] = t if t.startswith("word/") else "word/" + t
+    return out
+
+
+def _picture_ids(p) -> list[str]:
+    ids = [b.get(_R + "embed") for b in p.iter(_BLIP)] + [v.get(_R + "id") for v in p.iter(_VML_IMAGE)]
+    return [i for i in ids if i]
 
 
 def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:

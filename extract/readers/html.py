@@ -11,10 +11,12 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import unicodedata
 
 from extract.document import Cell, Document
 from extract.errors import error
 from extract.readers.common import clean_cell
+from nianbao.text import CJK_RE, DATE, find_date
 
 MAX_COLS = 200
 MAX_ROWS = 5000
@@ -30,14 +32,11 @@ BLOCK_TAGS = frozenset({
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "iframe", "object", "embed", "svg",
                        "select", "option", "button", "input", "textarea"})
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK = CJK_RE
 _CHARSET_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _DATE_META = ("pubdate", "publishdate", "published", "firstpublishedtime", "publishtime", "article:published_time",
               "og:release_date", "dc.date", "dc.date.issued", "dcterms.issued", "releasedate", "date", "maketime")
-_DATE_TEXT = re.compile(
-    r"(?:发布时间|发布日期|发文日期|成文日期|公开日期|时间|日期)\s*[:：]?\s*"
-    r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
-_ISO_DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_DATE_TEXT = re.compile(r"(?:发布时间|发布日期|发文日期|成文日期|公开日期|时间|日期)\s*[:：]?\s*(?=\d)")
 
 
 # --------------------------------------------------------------------------- decoding
@@ -157,6 +156,9 @@ def read_html(data: bytes) -> Document:
     if grid_budget[0] <= 0:
         doc.warnings.append("table size limit reached: large tables truncated")
     doc.text = _text(main, table_rows)
+    titles = _page_titles(root, body, doc.meta)
+    if titles:
+        doc.meta["page_titles"] = titles
     if not doc.meta.get("published_date"):
         d = _date_in_text(_text(body, table_rows, limit=20_000), doc.text)
         if d:
@@ -201,20 +203,60 @@ def _meta(root) -> dict:
 
 
 def _iso(s: str) -> str | None:
-    m = _ISO_DATE.search(s)
-    if not m:
-        return None
-    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    if not (1990 <= y <= 2100 and 1 <= mo <= 12 and 1 <= d <= 31):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
+    return find_date(s)
 
 
 def _date_in_text(page_text: str, body_text: str) -> str | None:
-    m = _DATE_TEXT.search(page_text[:20000])
-    if m:
-        return _iso(m.group(0)[m.start(1) - m.start():])
-    return None
+    """The date after the page's 发布日期/公开日期 label; else after 成文日期/发文日期; else after
+    the first bare 时间/日期 (a 生成日期, today's date or a sidebar date never beats a 公开日期)."""
+    text = unicodedata.normalize("NFKC", page_text[:20000])
+    best: tuple[int, str] | None = None
+    for m in _DATE_TEXT.finditer(text):
+        head = text[m.end(): m.end() + 24]
+        d = find_date(head)
+        if not (d and DATE.match(head)):
+            continue
+        label = re.sub(r"\s+", "", m.group(0))
+        rank = 0 if re.search(r"发布|公开", label) else 1 if re.search(r"成文|发文", label) else 2
+        if best is None or rank < best[0]:
+            best = (rank, d)
+        if rank == 0:
+            break
+    return best[1] if best else None
+
+
+_TITLE_ROW = re.compile(r"^(?:名称|标题|文件名称|信息名称|文章标题|主题)[:：]?$")
+
+
+def _page_titles(root, body, meta: dict) -> list[str]:
+    """Where portals keep a report page's title besides the article body, most specific first:
+    <meta name="ArticleTitle">, <ucaptitle>, the 名称/标题 row of the 信息公开 metadata table,
+    the article heading (h1–h3), and <title> (site suffix split off by the caller)."""
+    out: list[str] = []
+
+    def add(t: str | None) -> None:
+        t = re.sub(r"\s+", " ", t or "").strip()
+        if t and t not in out and len(t) <= 300:
+            out.append(t)
+
+    metas = meta.get("html_meta") or {}
+    add(metas.get("articletitle"))
+    for el in root.iter("ucaptitle"):
+        add(el.text_content())
+    for td in body.iter("td", "th"):
+        label = re.sub(r"[\s\u3000\xa0]+", "", td.text_content() or "")
+        if len(label) <= 8 and _TITLE_ROW.match(label):
+            nxt = td.getnext()
+            while nxt is not None and not isinstance(nxt.tag, str):
+                nxt = nxt.getnext()
+            if nxt is not None:
+                add(nxt.text_content())
+    for tag in ("h1", "h2", "h3"):
+        for el in body.iter(tag):
+            add(el.text_content())
+    add(metas.get("title") or metas.get("og:title"))
+    add(meta.get("html_title"))
+    return out[:12]
 
 
 # --------------------------------------------------------------------------- main content

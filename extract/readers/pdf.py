@@ -108,6 +108,9 @@ def read_pdf(data: bytes, *, ocr: bool = True, time_budget: float = TIME_BUDGET,
         _pdfminer_pass(data, pdfminer_pages, tables, doc, started, time_budget)
     doc.rows, texts = tables.finish()
     doc.text = "\n".join(texts.get(i, _clean_page_text(t)) for i, t in enumerate(page_texts[:n_pages], start=1))
+    from extract.readers.pictures import pdf_pictures, read_table_pictures  # tables pasted as pictures
+
+    read_table_pictures(doc, lambda: pdf_pictures(data, doc))
     return doc
 
 

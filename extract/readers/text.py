@@ -17,8 +17,10 @@ import re
 import unicodedata
 
 from extract.document import Document
+from nianbao.text import count_cjk
 from extract.errors import error
 from extract.rows import LINE, PIPE, SPACE, Frag, frags_to_rows, peel_values, regroup
+from extract.values import is_value
 
 _REPORT_WORDS = "政府信息公开工作年度报告申请主动规章行政许可处罚总计本年"
 _PAGE_FOOTER = re.compile(r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?|P\.\s*\d{1,4})\s*$")
@@ -31,7 +33,7 @@ def _score(text: str) -> float:
     if not text:
         return -1.0
     sample = text[:20000]
-    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    cjk = count_cjk(sample)
     words = sum(sample.count(w) for w in _REPORT_WORDS)
     bad = sample.count("\ufffd") + sum(1 for ch in sample if 0x80 <= ord(ch) < 0x250)
     return (cjk + 5 * words - 3 * bad) / max(len(sample), 1)
@@ -76,7 +78,7 @@ def looks_like_mojibake(text: str) -> bool:
     sample = re.sub(r"\s+", "", text[:50000])
     if len(sample) < 20:
         return False
-    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    cjk = count_cjk(sample)
     latin_ext = sum(1 for ch in sample if 0x80 <= ord(ch) < 0x250)
     repl = sample.count("\ufffd")
     if repl > 0.2 * len(sample):
@@ -91,6 +93,36 @@ def clean_text(text: str) -> str:
     return text
 
 
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.M)
+_MD_RULE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?\|?[ \t]*$")
+_MD_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+# column names a converter makes up when it cannot read a table's header: 项目 | 数据1 | 数据2 …
+_MADE_UP = re.compile(r"^(?:项目|名称|数据\s*\d+|列\s*\d+|字段\s*\d+|Column\s*\d+|col\s*\d+|Unnamed:?\s*\d+)?$", re.I)
+
+
+def demarkdown(text: str) -> tuple[str, bool]:
+    """Markdown made from a PDF by a converter -> the report's own lines: ``#`` heading marks
+    and bold marks dropped (never part of a title or label), table rule rows (``|---|---|``)
+    dropped, and header rows of made-up column names (``项目 | 数据1 | 数据2``) dropped. Pipe
+    rows stay: the text layout rules read them as rows. (text, was it markdown?)"""
+    lines = text.split("\n")
+    rules = sum(1 for ln in lines if "-" in ln and _MD_RULE.match(ln))
+    headings = len(_MD_HEADING.findall(text))
+    if not rules and headings < 2:
+        return text, False
+    out = []
+    for i, ln in enumerate(lines):
+        if "-" in ln and _MD_RULE.match(ln):
+            continue
+        if ("|" in ln and i + 1 < len(lines) and _MD_RULE.match(lines[i + 1])
+                and all(_MADE_UP.match(c.strip()) for c in ln.strip().strip("|").split("|"))):
+            continue  # a made-up header over a rule row
+        ln = _MD_HEADING.sub("", ln)
+        ln = _MD_BOLD.sub(lambda m: m.group(1) or m.group(2), ln)
+        out.append(ln)
+    return "\n".join(out), True
+
+
 def fragments(text: str) -> list[Frag]:
     """Cells as printed, each with the separator before it."""
     out: list[Frag] = []
@@ -103,6 +135,26 @@ def fragments(text: str) -> list[Frag]:
         if _PAGE_FOOTER.match(line):
             continue
         boundary = PIPE if pending_pipe else LINE
+        stripped = line.strip()
+        if len(stripped) > 2 and stripped[0] in "|｜" and stripped[-1] in "|｜":
+            # a Markdown table row '| a | | 3 |': outer pipes close the row, inner empty cells are
+            # blanks; blanks before a row's label are the indent of merged label columns
+            parts = [p.strip() for p in re.split(r"[|｜]", stripped[1:-1])]
+            has_label = any(p and not is_value(p) for p in parts)
+            first = True
+            for part in parts:
+                if not part:
+                    if not (first and has_label):
+                        out.append(Frag("", LINE if first else PIPE, blank=True, line=lineno))
+                        first = False
+                    continue
+                for cell in _CELL_SPLIT.split(part):
+                    for piece in peel_values(cell):
+                        out.append(Frag(piece, LINE if first else PIPE, line=lineno))
+                        first = False
+            pending_pipe = False
+            seg_has_text = True
+            continue
         if "|" in line or "｜" in line:
             parts = re.split(r"[|｜]", line)
             for k, part in enumerate(parts):
@@ -155,5 +207,9 @@ def read_text(data: bytes) -> Document:
         warnings.append(f"text cut at {MAX_TEXT_CHARS} characters")
         text = text[:MAX_TEXT_CHARS]
     text = unicodedata.normalize("NFC", text)
+    text, markdown = demarkdown(text)
     rows = frags_to_rows(regroup(fragments(text)))
-    return Document(format="text", text=text, rows=rows, meta={"encoding": encoding}, warnings=warnings)
+    meta = {"encoding": encoding}
+    if markdown:
+        meta["markdown"] = True
+    return Document(format="text", text=text, rows=rows, meta=meta, warnings=warnings)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract import extract_bytes
+from extract import EXTRACTOR_VERSION, extract_bytes
 from extract import template as T
 from extract.document import Cell, Document, ExtractionError
 from extract.labels import core, norm, section_of, starts_row
@@ -221,7 +221,7 @@ def test_extract_bytes_contract_shape():
     res = extract_bytes(text.encode(), filename="r.txt", include_text=True)
     assert list(res)[:5] == ["title", "agency", "year", "template", "active_disclosure"]
     assert res["status"] == "ok" and res["error"] is None and res["format"] == "text"
-    assert res["extractor_version"] == "1.1.0"
+    assert res["extractor_version"] == EXTRACTOR_VERSION
     assert res["agency"] == "测试县审计局" and res["year"] == 2021
     assert "applications" not in res and res["text"].startswith("测试县")
     assert res["checks"] == []

@@ -454,7 +454,7 @@ def test_fixture_expected_files_follow_the_contract():
         for key in exp.get("applications", {}):
             assert key in {r.key for r in T.ALL_APPLICATION_ROWS}
         assert any((DOCS / (p.name.replace(".expected.json", "") + ext)).exists()
-                   for ext in (".pdf", ".html", ".docx", ".doc", ".ofd"))
+                   for ext in (".pdf", ".html", ".docx", ".doc", ".ofd", ".xlsx", ".zip", ".7z", ".md", ".txt"))
 
 
 if os.environ.get("NIANBAO_SLOW"):

@@ -29,7 +29,8 @@ settings.register_profile(
 )
 RT = settings.get_profile("roundtrip")
 
-FAST = ("html", "html-gbk", "html-paragraphs", "docx", "text", "pdf-reportlab", "ofd")
+FAST = ("html", "html-gbk", "html-paragraphs", "html-portal", "docx", "text", "pdf-reportlab", "ofd", "xlsx", "markdown",
+        "markdown-split")
 CONTRACT = ("title", "agency", "year", "template", "active_disclosure", "applications", "review_litigation")
 OTHER_2021 = ("other_no_correction", "other_unpaid_fee", "other_other")
 
@@ -124,6 +125,21 @@ def test_roundtrip_one_format(rep, fmt):
 def test_roundtrip_every_fast_format(rep):
     for fmt in FAST:
         assert_same(rep, roundtrip(rep, fmt), fmt)
+
+
+def test_roundtrip_docx_with_table_picture():
+    """Table 三 pasted as a picture into a DOCX whose prose is text: OCR reads it back exactly
+    (one example: OCR takes seconds). Only with the OCR extra."""
+    from extract.readers import ocr
+
+    from nianbao.demo.render.image import cjk_font_path
+
+    if not ocr.available():
+        pytest.skip("OCR extra (rapidocr) not installed")
+    if cjk_font_path() is None:
+        pytest.skip("no CJK font (fontconfig) to draw the table picture: apt-get install fonts-noto-cjk")
+    rep = _fixed_report()
+    assert_same(rep, roundtrip(rep, "docx-picture"), "docx-picture")
 
 
 def test_roundtrip_libreoffice_pdf():

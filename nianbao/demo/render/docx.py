@@ -154,7 +154,9 @@ def add_table(doc, table: Table, *, vertical: str = "lines", repeat_header: bool
 
 
 def render_docx(report: dict, prose: list[str] | None = None, *, vertical: str = "lines",
-                repeat_header: bool = False) -> bytes:
+                repeat_header: bool = False, picture_tables: tuple[str, ...] = ()) -> bytes:
+    """``picture_tables``: keys of tables pasted as pictures (nianbao.render.image) instead of
+    Word tables — the prose stays text."""
     from docx import Document as new_document
     from docx.shared import Cm
 
@@ -181,7 +183,12 @@ def render_docx(report: dict, prose: list[str] | None = None, *, vertical: str =
         _para(doc, s.heading, font=HEAD_FONT)
         for p in s.paragraphs:
             _para(doc, p)
-        if s.table is not None:
+        if s.table is not None and s.table.key in picture_tables:
+            from nianbao.demo.render.image import table_png
+
+            doc.add_picture(io.BytesIO(table_png(s.table)), width=Cm(15.6))
+            _para(doc, "", indent=False)
+        elif s.table is not None:
             add_table(doc, s.table, vertical=vertical, repeat_header=repeat_header)
             _para(doc, "", indent=False)
     if report.get("published_date"):

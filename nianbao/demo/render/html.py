@@ -53,6 +53,9 @@ def _cell_html(cell: TCell) -> str:
         inner = "&nbsp;"
     elif cell.vertical:
         inner = "<br>".join(escape(ch) for ch in cell.text)
+    elif "\n" in cell.text:
+        # a header typed as two paragraphs in one cell (本年新 / 制作数量)
+        inner = '</p><p style="margin:0">'.join(escape(x) for x in cell.text.split("\n"))
     elif cell.header and len(cell.text) > 6 and cell.colspan == 1 and not cell.text.startswith(("（", "一", "二", "四", "第")) \
             and "（" not in cell.text and len(cell.text) <= 12:
         # narrow measure headers break in two lines, as editors type them (本年制发<br>件数)
@@ -78,19 +81,52 @@ def table_html(table: Table) -> str:
     return "\n".join(out)
 
 
-def table_paragraphs(table: Table) -> list[str]:
+def table_paragraphs(table: Table, sep: str = " ") -> list[str]:
     """The table as lines of text, one logical row per line (cells separated by spaces), the
-    way a table pasted as plain text or retyped as paragraphs reads."""
+    way a table pasted as plain text or retyped as paragraphs reads; ``sep=""``: the cells run
+    together, as text captured from some report pages reads."""
     lines = []
     by_row: dict[int, list[tuple[int, TCell]]] = {}
     for r, c, cell in placed(table):
         by_row.setdefault(r, []).append((c, cell))
     for r in sorted(by_row):
         texts = [cell.text if cell.text != "" else "/" if not cell.header else "" for _, cell in sorted(by_row[r], key=lambda x: x[0])]
-        line = " ".join(t for t in texts if t)
+        line = sep.join(t for t in texts if t)
         if line:
             lines.append(line)
     return lines
+
+
+_GKML_META = """<div class="top-bar">今天是：{today}</div>
+<table class="xxgk-meta" border="1">
+<tr><td>索 引 号：</td><td>{index}</td><td>信息分类：</td><td>政府信息公开年报</td></tr>
+<tr><td>发布机构：</td><td>{editor}</td><td>生成日期：</td><td>{made}</td></tr>
+<tr><td>名　　称：</td><td colspan="3">{title}</td></tr>
+<tr><td>文　　号：</td><td></td><td>公开日期：</td><td>{pub}</td></tr>
+</table>
+<div class="article-info">来源：{editor}　　浏览次数：<span id="hits">1</span></div>"""
+
+
+def render_portal_html(report: dict, prose: list[str] | None = None) -> str:
+    """A 信息公开 (gkml) detail page that does not print the title in its article body: the title
+    lives in the metadata table's 名称 row and in ``<title>`` (with the site's suffix), the date in
+    its 公开日期 row; other dates sit above it (today's date, 生成日期), and 发布机构/来源 name
+    the web editor, not the issuer. No signature block."""
+    title = title_of(report)
+    agency = report.get("agency") or ""
+    pub = report.get("published_date") or ""
+    intro, sections = build_sections(report, prose)
+    body = [_P.format(escape(p)) for p in intro]
+    for sec in sections:
+        body.append(_H.format(escape(sec.heading)))
+        body += [_P.format(escape(p)) for p in sec.paragraphs]
+        if sec.table is not None:
+            body.append(table_html(sec.table))
+    meta = _GKML_META.format(today="2026年11月30日 星期一", index="000014349/2025-00012", editor="县政务服务和数据管理局",
+                             made="2024-12-31", title=escape(title), pub=escape(pub))
+    return (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{escape(title)} - 政府信息公开 - '
+            f'{escape(agency[:3])}门户网站</title></head>\n<body>\n{meta}\n'
+            f'<div class="article-content" id="zoom">\n' + "\n".join(body) + "\n</div>\n</body></html>")
 
 
 def render_html(report: dict, prose: list[str] | None = None, *, charset: str = "utf-8",
