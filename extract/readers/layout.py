@@ -435,6 +435,10 @@ def _fill_orphans(page, table, grid, cells, xs):
     edges = sorted((x, c) for c, x in enumerate(xs) if x >= 0)
     if not edges:
         return grid, {}
+    if _cells_cover(boxes):
+        # every point of the table's box lies in a cell: no word can be an orphan (a word's
+        # centre lies in the box it was cropped to), so the word pass would change nothing
+        return [list(r) for r in grid], {}
     try:
         words = page.crop(table.bbox, strict=False).extract_words(x_tolerance=1.5)
     except Exception:  # noqa: BLE001
@@ -463,6 +467,25 @@ def _fill_orphans(page, table, grid, cells, xs):
         wb = (float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]))
         found[(r_i, col)] = wb if b is None else (min(b[0], wb[0]), min(b[1], wb[1]), max(b[2], wb[2]), max(b[3], wb[3]))
     return grid, found
+
+
+def _cells_cover(boxes: list) -> bool:
+    """Whether the cell boxes (closed) cover their bounding box: every elementary rectangle of
+    the grid their edges draw lies inside some cell."""
+    from bisect import bisect_left
+
+    xs = sorted({v for b in boxes for v in (b[0], b[2])})
+    ys = sorted({v for b in boxes for v in (b[1], b[3])})
+    if len(xs) < 2 or len(ys) < 2 or any(v != v for v in xs + ys):  # none, flat, or NaN
+        return False
+    covered = [[False] * (len(xs) - 1) for _ in range(len(ys) - 1)]
+    for x0, top, x1, bottom in boxes:
+        i0, i1 = bisect_left(xs, x0), bisect_left(xs, x1)
+        for j in range(bisect_left(ys, top), bisect_left(ys, bottom)):
+            row = covered[j]
+            for i in range(i0, i1):
+                row[i] = True
+    return all(all(row) for row in covered)
 
 
 def _column_edges(cells, ncols: int) -> list[float]:

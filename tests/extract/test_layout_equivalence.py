@@ -1,7 +1,11 @@
-"""``layout.cells_from_intersections`` (the reader's replacement for pdfplumber's quadratic
+"""Exact shortcuts in ``extract.readers.layout`` match what they replace.
+
+``layout.cells_from_intersections`` (the reader's replacement for pdfplumber's quadratic
 ``intersections_to_cells``) gives exactly pdfplumber's cells, in pdfplumber's order: on every
 page of every PDF the benchmark reads (the real corpus and the fixtures), with the edges of both
-engines (PDFium's and pdfminer's), and on random grids with gaps, merged cells and jitter."""
+engines (PDFium's and pdfminer's), and on random grids with gaps, merged cells and jitter.
+``_fill_orphans`` without its word pass on tables whose cells cover their box: the same result
+as with it, on every table of those pages."""
 from __future__ import annotations
 
 import random
@@ -103,3 +107,40 @@ def test_nan_coordinates_go_to_pdfplumber():
     nan = float("nan")
     inter = {(nan, 1.0): {"v": [], "h": []}, (2.0, 1.0): {"v": [], "h": []}}
     assert cells_from_intersections(inter) == intersections_to_cells(inter) == []
+
+
+def test_covered_tables_have_no_orphan_words(monkeypatch):
+    """``_fill_orphans`` skips its word pass when the cells cover the table's box; on every
+    table of every benchmark page (both engines) the full word pass gives the same result, and
+    the shortcut is taken on most of them (it is the common case, not dead code)."""
+    import extract.readers.layout as L
+
+    taken = seen = 0
+    for path in _benchmark_pdfs():
+        for page in _pages(path):
+            for t in table_finder(page, TABLE_SETTINGS).tables:
+                cells = [r.cells for r in t.rows]
+                grid = L.extract_table(t, page.chars, x_tolerance=1.5, char_dir_rotated="btt")
+                if not grid or max(len(r) for r in cells) < 2:
+                    continue
+                xs = L._column_edges(cells, max(len(r) for r in grid))
+                fast = L._fill_orphans(page, t, grid, cells, xs)
+                with monkeypatch.context() as m:
+                    m.setattr(L, "_cells_cover", lambda boxes: False)
+                    full = L._fill_orphans(page, t, grid, cells, xs)
+                assert fast == full
+                seen += 1
+                taken += L._cells_cover([b for r in cells for b in r if b is not None])
+    print(f'shortcut taken on {taken} of {seen} tables')
+    assert seen and taken >= seen // 2, (taken, seen)
+
+
+def test_cells_cover():
+    from extract.readers.layout import _cells_cover
+
+    grid = [(0, 0, 10, 5), (10, 0, 30, 5), (0, 5, 30, 9)]  # a row under a spanning cell
+    assert _cells_cover(grid)
+    assert not _cells_cover(grid[:2] + [(0, 5, 10, 9)])  # one cell missing: a hole
+    assert not _cells_cover([(0, 0, 10, 5), (20, 0, 30, 5)])  # a gap between cells
+    assert not _cells_cover([])
+    assert not _cells_cover([(0, 0, float("nan"), 5)])
