@@ -250,7 +250,8 @@ _form_object = _fast(R.FPDFFormObj_GetObject, _P, _P, ctypes.c_ulong)
 _draw_mode = _fast(R.FPDFPath_GetDrawMode, _I, _P, ctypes.POINTER(_I), ctypes.POINTER(_I))
 _count_segments = _fast(R.FPDFPath_CountSegments, _I, _P)
 _segment = _fast(R.FPDFPath_GetPathSegment, _P, _P, _I)
-_segment_point = _fast(R.FPDFPathSegment_GetPoint, _I, _P, _PF, _PF)
+_segment_point_raw = _fast(R.FPDFPathSegment_GetPoint, _I, _P, _P, _P)  # x, y out-params as addresses
+_FLOATS2 = struct.Struct("=2f")
 _segment_type = _fast(R.FPDFPathSegment_GetType, _I, _P)
 _segment_close = _fast(R.FPDFPathSegment_GetClose, _I, _P)
 
@@ -263,6 +264,9 @@ class _Scratch:
         self.pfloats = [ctypes.pointer(f) for f in self.floats]
         self.matrix = R.FS_MATRIX()
         self.pmatrix = ctypes.addressof(self.matrix)
+        self.point = (ctypes.c_float * 2)()  # a segment's x, y
+        self.point_x = ctypes.addressof(self.point)
+        self.point_y = self.point_x + 4
         self.fill, self.stroke = ctypes.c_int(), ctypes.c_int()
         self.pfill, self.pstroke = ctypes.pointer(self.fill), ctypes.pointer(self.stroke)
 
@@ -306,16 +310,17 @@ def _object_edges(obj, parent, out: list[dict], budget: list[int], depth: int, l
     if budget[0] < 0:
         return
     a, b, c, d, e, f = matrix
-    x, y = sc.floats[0], sc.floats[1]
-    px_, py_ = sc.pfloats[0], sc.pfloats[1]
+    point, p_x, p_y, read_point = sc.point, sc.point_x, sc.point_y, _FLOATS2.unpack_from
+    segment, segment_point, segment_type, segment_close = _segment, _segment_point_raw, _segment_type, _segment_close
     ops: list[tuple[str, float, float]] = []  # pdfminer's path: (op, x, y) with h at the start point
     start = None
     bez = 0
     for k in range(nseg):
-        seg = _segment(obj, k)
-        _segment_point(seg, px_, py_)
-        t = _segment_type(seg)
-        px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
+        seg = segment(obj, k)
+        segment_point(seg, p_x, p_y)
+        t = segment_type(seg)
+        x, y = read_point(point)
+        px, py = a * x + c * y + e, b * x + d * y + f
         if t == _SEG_MOVE:
             ops.append(("m", px, py))
             start = (px, py)
@@ -327,6 +332,6 @@ def _object_edges(obj, parent, out: list[dict], budget: list[int], depth: int, l
         else:
             ops.append(("l", px, py))
             bez = 0
-        if _segment_close(seg) and start is not None:
+        if segment_close(seg) and start is not None:
             ops.append(("h", start[0], start[1]))
     paint_path(ops, out)
