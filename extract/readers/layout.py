@@ -376,15 +376,32 @@ def read_page(page: LayoutPage, pno: int) -> tuple[list[_Frag], str, bool]:
 def extract_table(table, chars: list[dict], **kwargs) -> list[list[str | None]]:
     """``pdfplumber.table.Table.extract`` with the same result, minus its cost: it tests every
     char against every row; here chars are sorted by their vertical centre once and each row
-    takes its slice (then pdfplumber's own test, in the page's char order)."""
+    takes its slice (then pdfplumber's own test, in the page's char order). Compared with
+    ``Table.extract`` on every benchmark table by ``tests/extract/test_layout_equivalence.py``."""
     from bisect import bisect_left
 
-    from pdfplumber.utils import extract_text
-    from pdfplumber.utils.text import LIGATURES
+    from pdfplumber.utils import cluster_objects, extract_text
+    from pdfplumber.utils.text import (DEFAULT_Y_TOLERANCE, LIGATURES, WORD_EXTRACTOR_KWARGS, WordExtractor,
+                                       get_line_cluster_key)
 
     if "layout" in kwargs:
         return table.extract(**kwargs)
     single_ok = "expand_ligatures" not in kwargs and "keep_blank_chars" not in kwargs
+    # extract_text builds a WordExtractor per cell and renders its lines through a TextMap,
+    # which for top-to-bottom lines of left-to-right text is the lines joined: one extractor
+    # per table and the join give the same string
+    extractor = WordExtractor(**{k: kwargs[k] for k in WORD_EXTRACTOR_KWARGS if k in kwargs})
+    plain_render = (extractor.line_dir, extractor.char_dir) == ("ttb", "ltr") and not (
+        {"line_dir_render", "char_dir_render"} & kwargs.keys())
+    line_key = get_line_cluster_key(extractor.line_dir)
+    line_tolerance = kwargs.get("y_tolerance", DEFAULT_Y_TOLERANCE)  # lines run top to bottom here
+
+    def cell_text(cell_chars: list[dict]) -> str:
+        if not plain_render:
+            return extract_text(cell_chars, **kwargs)
+        lines = cluster_objects(extractor.extract_words(cell_chars), line_key, line_tolerance)
+        return "\n".join(" ".join(word["text"] for word in line) for line in lines)
+
     mids = sorted(((c["top"] + c["bottom"]) / 2, i) for i, c in enumerate(chars))
     keys = [m for m, _ in mids]
     out = []
@@ -407,7 +424,7 @@ def extract_table(table, chars: list[dict], **kwargs) -> list[list[str | None]]:
                 t = cell_chars[0]["text"]
                 arr.append("" if t.isspace() else LIGATURES.get(t, t))
                 continue
-            arr.append(extract_text(cell_chars, **kwargs) if cell_chars else "")
+            arr.append(cell_text(cell_chars) if cell_chars else "")
         out.append(arr)
     return out
 

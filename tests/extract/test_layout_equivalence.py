@@ -144,3 +144,19 @@ def test_cells_cover():
     assert not _cells_cover([(0, 0, 10, 5), (20, 0, 30, 5)])  # a gap between cells
     assert not _cells_cover([])
     assert not _cells_cover([(0, 0, float("nan"), 5)])
+
+
+@pytest.mark.parametrize("kwargs", [{"x_tolerance": 1.5, "char_dir_rotated": "btt"}, {}, {"y_tolerance": 5}],
+                         ids=["reader", "defaults", "y5"])
+def test_extract_table_is_table_extract(kwargs):
+    """``layout.extract_table`` (rows bucketed, one word extractor per table, single-char cells
+    short-cut) gives ``Table.extract``'s grid on every table of every benchmark page."""
+    from extract.readers.layout import extract_table
+
+    tables = 0
+    for path in _benchmark_pdfs():
+        for page in _pages(path):
+            for t in table_finder(page, TABLE_SETTINGS).tables:
+                assert extract_table(t, page.chars, **kwargs) == t.extract(**kwargs)
+                tables += 1
+    assert tables
