@@ -14,7 +14,6 @@ the table finder. Caller holds ``extract.readers.PDFIUM_LOCK``.
 """
 from __future__ import annotations
 
-import gc
 import io
 import re
 import time
@@ -144,32 +143,11 @@ def _meta(pdf) -> dict:
 
 
 # --------------------------------------------------------------------------- pdfium passes
-@contextmanager
-def _no_cyclic_gc():
-    """The layout pass allocates tens of thousands of small dicts (chars, edges, words), none in
-    a reference cycle: refcounting frees them, and the cycle collector, triggered every 700
-    allocations, would only re-scan them (~10 % of the pass). Off for the pass, back as it was
-    after (PDFIUM_LOCK serialises PDF reads, so passes never overlap)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _layout_pass(pdf, pages: list[int], page_texts: list[str] | None, tables: TableReader | None,
                  started: float, time_budget: float) -> tuple[int, list[int]]:
     """Read ``pages`` (1-based) once each: their text into ``page_texts`` (when given) and, with
     ``tables``, their chars and rulings into the table reader. Returns the number of pages
     PDFium could not load and the pages to read with pdfminer instead."""
-    with _no_cyclic_gc():
-        return _read_pages(pdf, pages, page_texts, tables, started, time_budget)
-
-
-def _read_pages(pdf, pages: list[int], page_texts: list[str] | None, tables: TableReader | None,
-                started: float, time_budget: float) -> tuple[int, list[int]]:
     import pypdfium2 as pdfium
 
     from extract.readers.pdfium_layout import page_layout
