@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+import struct
 from dataclasses import dataclass
 
 import pypdfium2.raw as R
@@ -115,13 +116,14 @@ def _fast(fn, restype, *argtypes):
 _P, _I, _PD = ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(ctypes.c_double)
 _is_generated = _fast(R.FPDFText_IsGenerated, _I, _P, _I)
 _map_error = _fast(R.FPDFText_HasUnicodeMapError, _I, _P, _I)
-_origin = _fast(R.FPDFText_GetCharOrigin, _I, _P, _I, _PD, _PD)
 _loose = _fast(R.FPDFText_GetLooseCharBox, _I, _P, _I, _P)
 _char_matrix = _fast(R.FPDFText_GetMatrix, _I, _P, _I, _P)
 _font_size = _fast(R.FPDFText_GetFontSize, ctypes.c_double, _P, _I)
 _text_object = _fast(R.FPDFText_GetTextObject, _P, _P, _I)
 _obj_font = _fast(R.FPDFTextObj_GetFont, _P, _P)
 _font_descent = _fast(R.FPDFFont_GetDescent, _I, _P, ctypes.c_float, ctypes.POINTER(ctypes.c_float))
+_origin_raw = _fast(R.FPDFText_GetCharOrigin, _I, _P, _I, _P, _P)  # x, y out-params as addresses
+_DOUBLES2, _FLOATS4 = struct.Struct("=2d"), struct.Struct("=4f")
 _GENERATED_CAN_BE = frozenset(" \r\n\t\x00\ufffe\u00a0")
 
 
@@ -134,29 +136,37 @@ def _chars(tp_handle, frame: _Frame) -> tuple[list[dict], int, int]:
     fa, fb, fc, fd = frame.linear()
     ma, mb, mc, md, me, mf = frame.m
     dx, dtop = frame.dx, frame.dtop
-    ox, oy = ctypes.c_double(), ctypes.c_double()
-    pox, poy = ctypes.pointer(ox), ctypes.pointer(oy)
-    rect = R.FS_RECTF()
+    # out-parameters as raw addresses, read back with one unpack each (ctypes field access and
+    # pointer conversion cost more than the C calls themselves)
+    origin = (ctypes.c_double * 2)()
+    o_x = ctypes.addressof(origin)
+    o_y = o_x + 8
+    rect = R.FS_RECTF()  # left, top, right, bottom
     prect = ctypes.addressof(rect)
     fsm = R.FS_MATRIX()
     pfsm = ctypes.addressof(fsm)
     desc = ctypes.c_float()
     pdesc = ctypes.pointer(desc)
+    read_origin, read_rect = _DOUBLES2.unpack_from, _FLOATS4.unpack_from
+    is_generated, map_error, text_object, get_origin, get_loose = (
+        _is_generated, _map_error, _text_object, _origin_raw, _loose)
     descents: dict[int, float] = {}  # font → descent per unit of font size
     chars: list[dict] = []
+    append = chars.append
     total = unmapped = 0
     prev_obj = None
+    writing = 0  # of the current text object: 0 horizontal, 1 a quarter turn, 2 any other angle
     for i in range(n):
         ch = text[i] if text is not None else chr(R.FPDFText_GetUnicode(tp_handle, i) or 0xFFFD)
         # PDFium inserts spaces and line breaks between runs: those are not the document's
-        if ch in _GENERATED_CAN_BE and _is_generated(tp, i) == 1:
+        if ch in _GENERATED_CAN_BE and is_generated(tp, i) == 1:
             continue
         total += 1
-        if _map_error(tp, i) == 1:
+        if map_error(tp, i) == 1:
             unmapped += 1
         if ch in "\r\n\x00\ufffe":
             continue
-        obj = _text_object(tp, i)
+        obj = text_object(tp, i)
         if obj is None or obj != prev_obj:  # chars of one text object share matrix, size and font
             prev_obj = obj
             _char_matrix(tp, i, pfsm)
@@ -173,33 +183,43 @@ def _chars(tp_handle, frame: _Frame) -> tuple[list[dict], int, int]:
             up = math.hypot(c, d)
             size = fs * up if up else fs
             upright = a * d > 0 and b * c <= 0
-        _origin(tp, i, pox, poy)
-        x, y = ox.value, oy.value
+            vertical_font_at = 2.5 * size
+            # advance direction (a, b) and "up" direction (c, d), page frame with y going up
+            if abs(b) < 1e-6 * up and abs(c) < 1e-6 * up:  # horizontal writing, no rotation
+                writing = 0
+                dsc = -descent * abs(d)  # below the baseline (descent is negative)
+            elif abs(a) < 1e-6 * up and abs(d) < 1e-6 * up:  # rotated a quarter turn (Word btLr/tbRl)
+                writing = 1
+                # text "up" (c, d) points along x: the glyph box spans descent..descent+size that way
+                dsc = descent * abs(c)
+            else:
+                writing = 2
+        get_origin(tp, i, o_x, o_y)
+        x, y = read_origin(origin)
         px, ptop = ma * x + mc * y + me + dx, dtop - (mb * x + md * y + mf)
-        # advance direction (a, b) and "up" direction (c, d), page frame with y going up
-        _loose(tp, i, prect)
-        lx0, ltop = ma * rect.left + mc * rect.top + me + dx, dtop - (mb * rect.left + md * rect.top + mf)
-        lx1, lbottom = ma * rect.right + mc * rect.bottom + me + dx, dtop - (mb * rect.right + md * rect.bottom + mf)
-        if abs(b) < 1e-6 * up and abs(c) < 1e-6 * up:  # horizontal writing, no rotation
+        get_loose(tp, i, prect)
+        r_left, r_top, r_right, r_bottom = read_rect(rect)
+        if writing == 0:
+            lx0 = ma * r_left + mc * r_top + me + dx
+            lx1 = ma * r_right + mc * r_bottom + me + dx
             adv = abs(lx1 - lx0)
-            if adv > 2.5 * size:  # vertical-writing font: PDFium's box is the unscaled font's
+            if adv > vertical_font_at:  # vertical-writing font: PDFium's box is the unscaled font's
                 x0, x1, bottom = px, px + size, ptop
                 top = bottom - size
             else:
                 x0, x1 = (px, px + adv) if a > 0 else (px - adv, px)
-                dsc = -descent * abs(d)  # below the baseline (descent is negative)
                 if d > 0:
                     bottom = ptop + dsc
                     top = bottom - size
                 else:
                     top = ptop - dsc
                     bottom = top + size
-        elif abs(a) < 1e-6 * up and abs(d) < 1e-6 * up:  # rotated a quarter turn (Word btLr/tbRl)
+        elif writing == 1:
+            ltop = dtop - (mb * r_left + md * r_top + mf)
+            lbottom = dtop - (mb * r_right + md * r_bottom + mf)
             adv = abs(lbottom - ltop)
-            if adv > 2.5 * size:
+            if adv > vertical_font_at:
                 adv = size
-            # text "up" (c, d) points along x: the glyph box spans descent..descent+size that way
-            dsc = descent * abs(c)
             if c < 0:
                 x0, x1 = px - size - dsc, px - dsc
             else:
@@ -209,10 +229,12 @@ def _chars(tp_handle, frame: _Frame) -> tuple[list[dict], int, int]:
             else:
                 top, bottom = ptop, ptop + adv
         else:  # any other angle: the loose box
+            lx0, ltop = ma * r_left + mc * r_top + me + dx, dtop - (mb * r_left + md * r_top + mf)
+            lx1, lbottom = ma * r_right + mc * r_bottom + me + dx, dtop - (mb * r_right + md * r_bottom + mf)
             x0, x1, top, bottom = min(lx0, lx1), max(lx0, lx1), min(ltop, lbottom), max(ltop, lbottom)
-        chars.append({"text": ch, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
-                      "width": x1 - x0, "height": bottom - top, "size": size, "upright": upright,
-                      "object_type": "char"})
+        append({"text": ch, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+                "width": x1 - x0, "height": bottom - top, "size": size, "upright": upright,
+                "object_type": "char"})
     return chars, total, unmapped
 
 
@@ -228,7 +250,8 @@ _form_object = _fast(R.FPDFFormObj_GetObject, _P, _P, ctypes.c_ulong)
 _draw_mode = _fast(R.FPDFPath_GetDrawMode, _I, _P, ctypes.POINTER(_I), ctypes.POINTER(_I))
 _count_segments = _fast(R.FPDFPath_CountSegments, _I, _P)
 _segment = _fast(R.FPDFPath_GetPathSegment, _P, _P, _I)
-_segment_point = _fast(R.FPDFPathSegment_GetPoint, _I, _P, _PF, _PF)
+_segment_point_raw = _fast(R.FPDFPathSegment_GetPoint, _I, _P, _P, _P)  # x, y out-params as addresses
+_FLOATS2 = struct.Struct("=2f")
 _segment_type = _fast(R.FPDFPathSegment_GetType, _I, _P)
 _segment_close = _fast(R.FPDFPathSegment_GetClose, _I, _P)
 
@@ -241,6 +264,9 @@ class _Scratch:
         self.pfloats = [ctypes.pointer(f) for f in self.floats]
         self.matrix = R.FS_MATRIX()
         self.pmatrix = ctypes.addressof(self.matrix)
+        self.point = (ctypes.c_float * 2)()  # a segment's x, y
+        self.point_x = ctypes.addressof(self.point)
+        self.point_y = self.point_x + 4
         self.fill, self.stroke = ctypes.c_int(), ctypes.c_int()
         self.pfill, self.pstroke = ctypes.pointer(self.fill), ctypes.pointer(self.stroke)
 
@@ -284,16 +310,17 @@ def _object_edges(obj, parent, out: list[dict], budget: list[int], depth: int, l
     if budget[0] < 0:
         return
     a, b, c, d, e, f = matrix
-    x, y = sc.floats[0], sc.floats[1]
-    px_, py_ = sc.pfloats[0], sc.pfloats[1]
+    point, p_x, p_y, read_point = sc.point, sc.point_x, sc.point_y, _FLOATS2.unpack_from
+    segment, segment_point, segment_type, segment_close = _segment, _segment_point_raw, _segment_type, _segment_close
     ops: list[tuple[str, float, float]] = []  # pdfminer's path: (op, x, y) with h at the start point
     start = None
     bez = 0
     for k in range(nseg):
-        seg = _segment(obj, k)
-        _segment_point(seg, px_, py_)
-        t = _segment_type(seg)
-        px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
+        seg = segment(obj, k)
+        segment_point(seg, p_x, p_y)
+        t = segment_type(seg)
+        x, y = read_point(point)
+        px, py = a * x + c * y + e, b * x + d * y + f
         if t == _SEG_MOVE:
             ops.append(("m", px, py))
             start = (px, py)
@@ -305,6 +332,6 @@ def _object_edges(obj, parent, out: list[dict], budget: list[int], depth: int, l
         else:
             ops.append(("l", px, py))
             bez = 0
-        if _segment_close(seg) and start is not None:
+        if segment_close(seg) and start is not None:
             ops.append(("h", start[0], start[1]))
     paint_path(ops, out)

@@ -170,3 +170,36 @@ def test_long_pdf_memory_bounded():
     assert out.get("applications"), out.get("warnings")
     assert peak < 64 * 1024 * 1024, f"peak Python allocations {peak / 1e6:.1f} MB"
     assert elapsed < 60
+
+
+def test_pages_whose_glyphs_pdfium_drops_go_to_pdfminer(monkeypatch):
+    """Without a system CJK font PDFium drops one-glyph text objects of unembedded CID fonts
+    (reportlab's STSong-Light) and reports them as empty-boxed objects: such a page is read by
+    pdfminer instead, and the report is the same. With fonts-noto-cjk / fonts-wqy-zenhei
+    installed PDFium maps them and nothing is lost, so the loss is simulated here."""
+    import extract.readers.pdf as reader
+    import extract.readers.pdfium_layout as pl
+
+    data = (FIXTURES / "reportlab-split.pdf").read_bytes()
+    with pdf_engine("pdfium"):
+        plain = extract_bytes(data, "x.pdf")
+    real_layout, calls = pl.page_layout, []
+
+    def losing(page, textpage, page_number):
+        out = real_layout(page, textpage, page_number)
+        if page_number == 2:
+            out.lost_text_objects = 1
+        return out
+
+    real_pass = reader._pdfminer_pass
+
+    def spy(data_, pages, *a, **k):
+        calls.append(list(pages))
+        return real_pass(data_, pages, *a, **k)
+
+    monkeypatch.setattr(pl, "page_layout", losing)
+    monkeypatch.setattr(reader, "_pdfminer_pass", spy)
+    with pdf_engine("pdfium"):
+        routed = extract_bytes(data, "x.pdf")
+    assert calls == [[2]]
+    assert not differences(routed, plain)
