@@ -7,21 +7,18 @@ only says which portals it crawls (``spider.portals``) and its ``family``.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 from scrapy import signals
 
 from crawler import signals as nianbao_signals
 from crawler.pipelines import append_line
 from crawler.store import run_dir
+from nianbao.text import utc_now
 
 MAX_ERRORS = 200   # per portal and crawl: a broken portal must not fill the disk
 COUNTERS = ("requests", "bytes", "new_documents", "known_documents", "listing_pages", "not_modified",
             "rejected", "empty_views")
 
-
-def utc_now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class PortalHealthExtension:

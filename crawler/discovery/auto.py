@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -31,6 +30,7 @@ import yaml
 from crawler.detect import detect_family
 from crawler.discovery.fetch import PoliteFetcher
 from crawler.registry import AUTO
+from nianbao.text import utc_now
 
 
 def detect_portal(portal, fetch=None) -> dict:
@@ -68,9 +68,6 @@ def home_column(portal, fetch=None, depth: int = 2, max_pages: int = 40) -> dict
             "cms": own[0].evidence.get("cms"), "evidence": own[0].evidence, "errors": result.errors}
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
 
 def _registry_entries(registry_path: Path):
     raw = yaml.safe_load(Path(registry_path).read_text(encoding="utf-8")) or {}
@@ -93,7 +90,7 @@ def resolve_homes(portals: list, run_dir: Path, registry_path: Path, fetch=None)
     with open(Path(run_dir) / "detections.jsonl", "a", encoding="utf-8") as fh, \
             open(Path(run_dir) / "health.jsonl", "a", encoding="utf-8") as health:
         for p in homes:
-            started = _now()
+            started = utc_now()
             try:
                 col = home_column(p, fetch)
                 error = None if col else "no annual-report column found from the home page"
@@ -108,7 +105,7 @@ def resolve_homes(portals: list, run_dir: Path, registry_path: Path, fetch=None)
                 found[p.id] = rec
             else:   # every portal the crawl was given has its health record
                 health.write(json.dumps({
-                    "portal": p.id, "family": p.family, "started_at": started, "finished_at": _now(),
+                    "portal": p.id, "family": p.family, "started_at": started, "finished_at": utc_now(),
                     "requests": 0, "bytes": 0, "new_documents": 0, "known_documents": 0,
                     "errors": [{"url": p.home_url, "kind": "no-column", "message": error}], "blocked": None},
                     ensure_ascii=False) + "\n")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 import scrapy
@@ -32,6 +32,7 @@ from crawler.registry import load_registry
 from crawler.store import PortalState, Store, data_dir, retry_gap, run_id
 from crawler.tracking import DetailTracker
 from extract.sniff import DOCUMENT_EXTENSIONS, html_error_reason, sniff
+from nianbao.text import utc_now
 
 HANDLED = [304] + list(range(400, 600))
 MAX_DETAIL_RETRIES = 3   # a report page that keeps failing is asked at most this often (failures counted)
@@ -43,9 +44,6 @@ MAX_DETAIL_RETRIES = 3   # a report page that keeps failing is asked at most thi
 FAILED_RETRY_FIRST_GAP = 1
 EMPTY_VIEW_FIRST_GAP = 2
 
-
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _h(response, name: str) -> str | None:
@@ -489,7 +487,7 @@ class ReportSpider(scrapy.Spider):
             year_hint=parsing.year_hint(link_text) or ref.year, http_status=response.status,
             headers={k: _h(response, k) for k in ("Content-Type", "ETag", "Last-Modified", "Content-Disposition")
                      if _h(response, k)},
-            media_type=s.media_type, format=s.kind, fetched_at=_now())
+            media_type=s.media_type, format=s.kind, fetched_at=utc_now())
 
     # --- failures and the end ----------------------------------------------------------------
 
