@@ -19,13 +19,14 @@ addresses; only the sample registry sets it), ``years_param`` (listing URLs cont
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
+
+from nianbao.config import get_settings
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_REGISTRY = HERE / "portals.yaml"
@@ -118,7 +119,7 @@ def validate_entry(raw: dict) -> list[str]:
 def registry_path(path: str | Path | None = None) -> Path:
     if path:
         return Path(path)
-    env = os.environ.get("NIANBAO_REGISTRY")
+    env = get_settings().registry
     return Path(env) if env else DEFAULT_REGISTRY
 
 
@@ -127,7 +128,7 @@ def load_registry(path: str | Path | None = None, base_url: str | None = None) -
     p = registry_path(path)
     data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
     entries = data.get("portals", data) if isinstance(data, dict) else data
-    base = base_url or os.environ.get("NIANBAO_SAMPLE_BASE")
+    base = base_url or get_settings().sample_base
     problems: list[str] = []
     seen: set[str] = set()
     out: list[Portal] = []

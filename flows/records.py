@@ -55,6 +55,17 @@ def read_jsonl(path: Path) -> list[dict]:
     return out
 
 
+def fresh_run_id(data: Path, run_id: str) -> str:
+    """``run_id``, or ``run_id-rN`` when an earlier attempt (a retry, or a re-run after a worker
+    died) already made that run folder: every attempt appends to a folder of its own."""
+    runs = Path(data) / "crawl" / "runs"
+    candidate, n = run_id, 1
+    while (runs / candidate).exists():
+        n += 1
+        candidate = f"{run_id}-r{n}"
+    return candidate
+
+
 def all_run_dirs() -> list[Path]:
     root = runs_dir()
     if not root.is_dir():

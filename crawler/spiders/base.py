@@ -70,8 +70,10 @@ class ReportSpider(scrapy.Spider):
         return spider
 
     def _setup(self, settings) -> None:
-        self.data_dir = Path(settings.get("NIANBAO_DATA") or os.environ.get("NIANBAO_DATA") or "data").resolve()
-        self.run_id = settings.get("NIANBAO_RUN_ID") or os.environ.get("NIANBAO_RUN_ID") or \
+        from nianbao.config import get_settings  # NIANBAO_* read in one place (the -s settings win)
+
+        self.data_dir = Path(settings.get("NIANBAO_DATA") or get_settings().data).resolve()
+        self.run_id = settings.get("NIANBAO_RUN_ID") or get_settings().run_id or \
             datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         reg = self.registry_arg or settings.get("NIANBAO_REGISTRY") or None
         base = self.base_url_arg or settings.get("NIANBAO_SAMPLE_BASE") or None
