@@ -59,7 +59,8 @@ def _is_sample(path: Path) -> bool:
 
 def crawl(portals: list[str] | None, years: tuple[int, int] | list[int] | None, full: bool, run_id: str,
           data_dir: Path, registry_path: Path | None = None, base_url: str | None = None, *,
-          settings: dict | None = None, timeout: float | None = None) -> Path:
+          settings: dict | None = None, timeout: float | None = None,
+          replay_runs: list[Path] | None = None) -> Path:
     """Crawl ``portals`` (ids; None = the whole registry) in one subprocess and return the run
     folder ``<data_dir>/crawl/runs/<run_id>`` holding manifest.jsonl, health.jsonl and logs/.
 
@@ -67,7 +68,9 @@ def crawl(portals: list[str] | None, years: tuple[int, int] | list[int] | None, 
     (dynamic per-year views then ask for the last five years). ``full``: ignore the incremental
     state. ``registry_path``: default ``$NIANBAO_REGISTRY`` or crawler/portals.yaml. ``base_url``
     (or ``$NIANBAO_SAMPLE_BASE``) fills ``{base}`` in the sample registry. ``settings``: extra
-    Scrapy settings. Several calls may share one ``run_id`` (records are appended line-wise)."""
+    Scrapy settings. Several calls may share one ``run_id`` (records are appended line-wise).
+    ``replay_runs``: run folders of earlier attempts of this crawl (a worker died mid-portal):
+    documents they stored are taken from the store instead of being downloaded again."""
     reg = Path(registry_path or _registry_path(None))
     base = base_url or get_settings().sample_base
     all_portals = load_registry(reg, base_url=base)
@@ -79,6 +82,8 @@ def crawl(portals: list[str] | None, years: tuple[int, int] | list[int] | None, 
     logs.mkdir(parents=True, exist_ok=True)
     extra = dict(SAMPLE_SETTINGS) if _is_sample(reg) else {}
     extra.update({k: str(v) for k, v in (settings or {}).items()})
+    if replay_runs:
+        extra["NIANBAO_REPLAY"] = os.pathsep.join(str(Path(r) / "manifest.jsonl") for r in replay_runs)
     by_family: dict[str, list[str]] = {}
     for p in chosen:
         by_family.setdefault(p.family, []).append(p.id)

@@ -151,8 +151,10 @@ def crawl_batch(portal_ids: list[str], years: list[int] | None, full: bool, run_
     if check:
         workers.check_worker(**check)
     root = Path(data) if data else data_dir()
+    earlier = records.attempts(root, run_id)  # a retry, or a re-run after this task's worker died
+    kwargs = {"replay_runs": earlier} if earlier else {}
     run_dir = parts.crawl(list(portal_ids), years, full, records.fresh_run_id(root, run_id), root,
-                          registry=registry)
+                          registry=registry, **kwargs)
     crashed = sorted({h.get("portal") for h in records.health(run_dir)
                       if any((e or {}).get("kind") == "crawler-failed" for e in h.get("errors") or [])})
     if crashed:
