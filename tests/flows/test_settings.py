@@ -75,3 +75,31 @@ def test_portal_lock_excludes_a_second_crawler(tmp_path):
         order.append("first done")
     t.join(5)
     assert order == ["first done", "second"]
+
+
+def test_worker_refused_with_a_clear_message(data, monkeypatch):
+    from flows import parts, workers
+
+    store = data / "store"
+    sid = workers.store_id(store)
+    ok = {"store": str(store), "store_id": sid, "extractor_version": parts.extractor_version(),
+          "code": workers.code_version()}
+    assert workers.problem(**ok) is None
+    assert "cannot read the data folder's store" in workers.problem(**{**ok, "store": str(data / "elsewhere")})
+    assert "another store" in workers.problem(**{**ok, "store_id": "0" * 32})
+    assert "extractor version" in workers.problem(**{**ok, "extractor_version": "0.0.0-old"})
+    assert "other nianbao code" in workers.problem(**{**ok, "code": "f" * 16})
+    with pytest.raises(workers.WorkerRefused, match="extractor version"):
+        workers.check_worker(**{**ok, "extractor_version": "0.0.0-old"})
+
+
+def test_check_cluster_asks_every_worker(data):
+    distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+    from flows import parts, workers
+
+    with distributed.LocalCluster(n_workers=2, processes=False, dashboard_address=None) as cluster:
+        check = workers.check_cluster(parts.extractor_version(), address=cluster.scheduler_address)
+        assert check["store"] == str(data / "store")
+        with pytest.raises(workers.WorkerRefused) as err:
+            workers.check_cluster("0.0.0-old", address=cluster.scheduler_address)
+    assert str(err.value).count("runs extractor version") == 2
