@@ -116,6 +116,13 @@ def min_gaps(spans) -> dict[str, float]:
     return {p: min(b - a for a, b in zip(sorted(xs), sorted(xs)[1:])) for p, xs in by_portal.items() if len(xs) > 1}
 
 
+def closest(spans, portal: str) -> tuple:
+    """The two requests of ``portal`` whose starts are closest: (start, end, method, path) each."""
+    xs = sorted((sp for sp in spans if sp[0] == portal), key=lambda sp: sp[1])
+    pair = min(zip(xs, xs[1:]), key=lambda ab: ab[1][1] - ab[0][1])
+    return tuple((round(a[1], 3), round(a[2], 3), a[3], a[4]) for a in pair)
+
+
 def document_fetches(spans, data: Path) -> dict[str, int]:
     """How many times each document of the data folder's manifests was served (200) by the site."""
     urls = set()
@@ -220,6 +227,13 @@ class DaskCluster:
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, signal.SIGKILL)
                 p.wait(10)
+
+
+def describe(p) -> str:
+    try:
+        return " ".join(p.cmdline()[3:5])
+    except Exception:  # noqa: BLE001 — gone meanwhile
+        return "?"
 
 
 def _cmdline_has(p, word: str) -> bool:
