@@ -1,6 +1,6 @@
 """Extraction wall time for the same 8 documents with 1 and 2 workers, thread runner and Dask runner.
 
-    python benchmarks/extract_workers.py [--runs 1] [--dask-address tcp://HOST:8786]
+    python benchmarks/extract_workers.py [--quick | --runs N] [--dask-address tcp://HOST:8786]
 
 Builds a throw-away data folder holding 8 documents (the three real PDF reports of
 ../shared/corpus when present, then PDF, DOCX and HTML fixtures of tests/fixtures/documents), then times
@@ -77,11 +77,14 @@ def local_cluster(workers: int):
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=1, help="timed runs per configuration (median shown)")
+    ap.add_argument("--runs", type=int, default=2, help="timed runs per configuration (median shown)")
+    ap.add_argument("--quick", action="store_true", help="one timed run per configuration")
     ap.add_argument("--runners", default="thread,dask")
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--dask-address", default=None, help="an existing Dask scheduler instead of a local cluster")
     args = ap.parse_args(argv)
+    if args.quick:
+        args.runs = 1
     data = Path(tempfile.mkdtemp(prefix="nianbao-bench-workers-"))
     os.environ["NIANBAO_DATA"] = str(data)
     os.environ.setdefault("NIANBAO_PROGRESS", "0")
