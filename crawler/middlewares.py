@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
-import os
 from urllib.parse import urljoin, urlsplit
 
 from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
@@ -213,7 +212,9 @@ class PortalCookiesMiddleware(CookiesMiddleware):
 
 def crawl_contact(settings) -> str:
     """Who runs the crawl (URL or e-mail): setting ``NIANBAO_CONTACT``, else ``$NIANBAO_CONTACT``."""
-    return str(settings.get("NIANBAO_CONTACT") or os.environ.get("NIANBAO_CONTACT") or "").strip()
+    from nianbao.config import get_settings
+
+    return str(settings.get("NIANBAO_CONTACT") or get_settings().contact or "").strip()
 
 
 def user_agent(template: str, contact: str) -> str:

@@ -27,7 +27,6 @@ see them, discovery does.
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
@@ -36,6 +35,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from crawler.spiders import family_names
+from nianbao.config import get_settings
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_REGISTRY = HERE / "portals.yaml"
@@ -140,7 +140,7 @@ def validate_entry(raw: dict) -> list[str]:
 def registry_path(path: str | Path | None = None) -> Path:
     if path:
         return Path(path)
-    env = os.environ.get("NIANBAO_REGISTRY")
+    env = get_settings().registry
     return Path(env) if env else DEFAULT_REGISTRY
 
 
@@ -151,7 +151,7 @@ def load_registry(path: str | Path | None = None, base_url: str | None = None,
     p = registry_path(path)
     data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
     entries = data.get("portals", data) if isinstance(data, dict) else data
-    base = base_url or os.environ.get("NIANBAO_SAMPLE_BASE")
+    base = base_url or get_settings().sample_base
     problems: list[str] = []
     seen: set[str] = set()
     out: list[Portal] = []

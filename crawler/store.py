@@ -15,15 +15,16 @@ import os
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
+from nianbao.config import get_settings
 
 
 def data_dir(settings) -> Path:
-    return Path(settings.get("NIANBAO_DATA") or os.environ.get("NIANBAO_DATA") or "data").resolve()
+    return Path(settings.get("NIANBAO_DATA") or get_settings().data).resolve()
 
 
 def run_id(settings) -> str:
     """The run's id: set once per crawler (the first caller fixes it in the settings if unset)."""
-    value = settings.get("NIANBAO_RUN_ID") or os.environ.get("NIANBAO_RUN_ID")
+    value = settings.get("NIANBAO_RUN_ID") or get_settings().run_id
     if not value:
         value = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         if not settings.frozen:

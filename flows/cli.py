@@ -29,16 +29,23 @@ def _runner_options(f):
                           "processes; needs the dask extra). Also $NIANBAO_RUNNER.")(f)
     f = click.option("--workers", type=int, default=None,
                      help="Parallel tasks (default 4, $NIANBAO_WORKERS).")(f)
+    f = click.option("--dask-address", default=None, metavar="tcp://HOST:8786",
+                     help="Run crawl and extraction tasks on an existing Dask cluster (`dask scheduler`, "
+                          "`dask worker`; needs the dask extra). Every worker must see the data folder at the "
+                          "same path and run the same nianbao version. Also $NIANBAO_DASK_ADDRESS.")(f)
     return f
 
 
-def _prepare(data: str | None, verbose: bool, runner: str | None = None, workers: int | None = None):
+def _prepare(data: str | None, verbose: bool, runner: str | None = None, workers: int | None = None,
+             dask_address: str | None = None):
     if verbose:
         os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
     if runner:
         os.environ["NIANBAO_RUNNER"] = runner
     if workers:
         os.environ["NIANBAO_WORKERS"] = str(workers)
+    if dask_address:
+        os.environ["NIANBAO_DASK_ADDRESS"] = dask_address
     if data is not None and settings.prefect_imported():
         raise click.ClickException("--data must be given before Prefect is loaded; set NIANBAO_DATA instead")
     settings.apply(data)
@@ -118,10 +125,10 @@ def print_summary(s: dict, console=None) -> None:
 @click.option("--registry", type=click.Path(dir_okay=False, exists=True), default=None,
               help="Portal registry YAML (default: $NIANBAO_REGISTRY or crawler/portals.yaml).")
 @click.option("--year", "years", multiple=True, help="Limit the crawl to these report years (2023, 2021-2023).")
-def run_command(data, verbose, runner, workers, registry, years):
+def run_command(data, verbose, runner, workers, dask_address, registry, years):
     """Run the nightly job once: crawl every portal incrementally, extract the new documents,
     load them, run the cross-report checks, record the run. Safe to re-run."""
-    _prepare(data, verbose, runner, workers)
+    _prepare(data, verbose, runner, workers, dask_address)
     s = _call("nightly", registry=registry, years=_years(years))
     print_summary(s)
 
@@ -136,9 +143,9 @@ def run_command(data, verbose, runner, workers, registry, years):
 @click.option("--full", is_flag=True, help="Ignore the incremental crawl state: walk every listing page again.")
 @click.option("--registry", type=click.Path(dir_okay=False, exists=True), default=None,
               help="Portal registry YAML (default: $NIANBAO_REGISTRY or crawler/portals.yaml).")
-def backfill_command(data, verbose, runner, workers, portals, years, regions, full, registry):
+def backfill_command(data, verbose, runner, workers, dask_address, portals, years, regions, full, registry):
     """Crawl, extract and load a slice: some portals, years or regions."""
-    _prepare(data, verbose, runner, workers)
+    _prepare(data, verbose, runner, workers, dask_address)
     s = _call("backfill", portals=list(portals) or None, years=_years(years), regions=list(regions) or None,
               full=full, registry=registry)
     print_summary(s)
@@ -151,9 +158,9 @@ def backfill_command(data, verbose, runner, workers, portals, years, regions, fu
               help="Which stored documents: outdated (extracted by another extractor version), all, failed, "
                    "portal:<id>, year:<yyyy>, version:<v>, sha:<prefix>; comma-separated terms must all hold.")
 @click.option("--refresh", is_flag=True, help="Ignore the extraction cache (data/extracted/<version>/).")
-def reextract_command(data, verbose, runner, workers, where, refresh):
+def reextract_command(data, verbose, runner, workers, dask_address, where, refresh):
     """Run the current extractor over stored documents again (no fetching) and reload them."""
-    _prepare(data, verbose, runner, workers)
+    _prepare(data, verbose, runner, workers, dask_address)
     s = _call("reextract", where=where, refresh=refresh)
     print_summary(s)
 
@@ -170,7 +177,7 @@ def reextract_command(data, verbose, runner, workers, where, refresh):
                    "and stop it on exit.")
 @click.option("--port", default=4200, show_default=True, help="Port for --start-server.")
 @click.option("--limit", default=1, show_default=True, help="Flow runs executed at the same time.")
-def schedule_command(data, verbose, runner, workers, cron, timezone, registry, start_server, port, limit):
+def schedule_command(data, verbose, runner, workers, dask_address, cron, timezone, registry, start_server, port, limit):
     """Serve the deployments against a Prefect server: nightly/nightly (cron), backfill/manual and
     reextract/manual (run on demand, e.g. prefect deployment run 'backfill/manual' -p years='[2021,2022]').
 
@@ -180,7 +187,7 @@ def schedule_command(data, verbose, runner, workers, cron, timezone, registry, s
 
     server = None
     if start_server:
-        _prepare(data, verbose, runner, workers)
+        _prepare(data, verbose, runner, workers, dask_address)
         server = schedule.start_server(port)
         os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"
     elif not os.environ.get("PREFECT_API_URL"):
@@ -190,7 +197,7 @@ def schedule_command(data, verbose, runner, workers, cron, timezone, registry, s
             "then: PREFECT_API_URL=http://127.0.0.1:4200/api nianbao schedule\n"
             "or let nianbao start it: nianbao schedule --start-server")
     else:
-        _prepare(data, verbose, runner, workers)
+        _prepare(data, verbose, runner, workers, dask_address)
     os.environ["NIANBAO_PROGRESS"] = "0"
     try:
         schedule.serve_all(cron=cron, timezone=timezone, registry=registry, limit=limit)

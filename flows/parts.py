@@ -33,10 +33,12 @@ def load_registry(path: str | None = None) -> list:
 
 
 def crawl(portals: list[str], years: list[int] | None, full: bool, run_id: str, data_dir: Path,
-          registry: str | None = None) -> Path:
+          registry: str | None = None, replay_runs: list[Path] | None = None) -> Path:
     from crawler.runner import crawl as _crawl
 
     kwargs = {"registry_path": Path(registry)} if registry else {}
+    if replay_runs:
+        kwargs["replay_runs"] = list(replay_runs)
     return Path(_crawl(portals, years, full, run_id, data_dir, **kwargs))
 
 

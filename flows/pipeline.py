@@ -1,15 +1,23 @@
-"""The Prefect 3 flows: ``nightly``, ``backfill`` and ``reextract``.
+"""The Prefect 3 flows: ``nightly``, ``backfill`` and ``reextract``, composed of five steps::
 
-All three run the same tasks over a different slice::
+    crawl_portals      registry slice ─► crawl tasks (one Scrapy subprocess per batch of portals)
+    load_new_manifests every crawl run not yet in the archive (this run's and any killed run's)
+    pick_documents     pending (no report yet) or a re-extract filter
+    extract_and_load   extraction tasks (cached on sha256 + extractor version) ─► load (one writer)
+    summarise          cross-report checks ─► run summary (``runs`` row + markdown artifact)
 
-    registry ─► crawl batches (Scrapy subprocesses) ─► load manifests ─► pick documents
-             ─► extract (cached on sha256 + extractor version) ─► load reports (one writer)
-             ─► cross-report checks ─► run summary (archive ``runs`` row + markdown artifact)
+``nightly`` and ``backfill`` run all five; ``reextract`` starts at ``load_new_manifests``.
 
 Safe to re-run: the crawl is incremental, manifests and reports load idempotently, and a
 document counts as done only once its report is in the archive — whatever a killed or missed
 run left behind is picked up by the next one. One bad document or portal never fails a run:
 it is recorded in the summary and the run goes on; the final state's message says how many failed.
+
+Where things run: crawl and extraction tasks go to the task runner (threads, a local Dask
+cluster, or an existing Dask cluster with ``--dask-address``); they read and write only files in
+the data folder (store, crawl runs) and return plain dicts. Every SQLite write happens in this
+flow's process, in the ``write_*`` functions, under ``records.archive_write_lock()`` (a thread
+lock plus an ``flock``): that lock, not a Prefect tag, is what keeps the archive single-writer.
 """
 from __future__ import annotations
 
@@ -17,34 +25,22 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
-import os
-import threading
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
 
 import flows  # noqa: F401  (sets Prefect's environment before Prefect is imported)
-from flows import parts, progress, records, settings
-from nianbao.config import archive_path, data_dir
+from flows import parts, progress, records, settings, workers
+from nianbao.config import archive_path, data_dir, store_dir
 
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.artifacts import create_markdown_artifact  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.futures import as_completed  # noqa: E402
 from prefect.states import Completed  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.tasks import exponential_backoff  # noqa: E402
-
-# pypdfium2/PDFium segfaults when two threads use it at once (seen in the flows' tests), so within
-# one process extractions run one at a time. Extraction is CPU-bound and holds the GIL anyway:
-# for parallel extraction use --runner dask (processes).
-_EXTRACT_LOCK = threading.Lock()
-
-
-def _extract_locked(data: bytes, filename: str | None) -> dict:
-    # (a module-level function, so task functions that call it still pickle for Dask workers)
-    with _EXTRACT_LOCK:
-        return parts.extract_bytes(data, filename)
 
 LOAD_BATCH = 20  # reports per writer task (each document is still its own transaction)
 
@@ -93,19 +89,24 @@ def batches(portals: list[dict], size: int) -> list[list[str]]:
     return out
 
 
-def make_task_runner(name: str | None = None, workers: int | None = None):
+def make_task_runner(name: str | None = None, workers_: int | None = None, address: str | None = None):
     """``thread`` (default): ThreadPoolTaskRunner. ``dask``: prefect-dask's DaskTaskRunner on a
-    local cluster of processes (extraction is CPU-bound; threads share one GIL)."""
-    name = (name or settings.runner_name()).lower()
-    workers = workers or settings.max_workers()
+    local cluster of processes (extraction is CPU-bound; threads share one GIL). ``address`` (or
+    ``NIANBAO_DASK_ADDRESS``): an existing Dask cluster (``dask scheduler`` / ``dask worker``),
+    whatever ``name`` says."""
+    address = address or settings.dask_address()
+    name = "dask" if address else (name or settings.runner_name()).lower()
+    workers_ = workers_ or settings.max_workers()
     if name == "thread":
-        return ThreadPoolTaskRunner(max_workers=workers)
+        return ThreadPoolTaskRunner(max_workers=workers_)
     if name == "dask":
         try:
             from prefect_dask import DaskTaskRunner
         except ImportError as exc:  # the dask extra is not installed
-            raise RuntimeError("--runner dask needs prefect-dask: pip install 'nianbao[dask]'") from exc
-        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
+            raise RuntimeError("--runner dask / --dask-address need prefect-dask: pip install 'nianbao[dask]'") from exc
+        if address:
+            return DaskTaskRunner(address=address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers_, "threads_per_worker": 1,
                                               "dashboard_address": None, "processes": True})
     raise ValueError(f"unknown task runner {name!r} (thread or dask)")
 
@@ -128,66 +129,64 @@ def _archive():
                 db.close()
 
 
-# --- tasks ---------------------------------------------------------------------------------------
+# --- tasks (run by the task runner: threads, or Dask workers on this or other machines) ----------
 
 class CrawlFailed(RuntimeError):
     """The Scrapy subprocess crashed or timed out for some portals of a batch."""
 
 
 @task(name="crawl-batch", retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=5),
-      retry_jitter_factor=0.5, tags=["crawl"])
+      retry_jitter_factor=0.5, tags=["crawl"], cache_policy=NO_CACHE)
 def crawl_batch(portal_ids: list[str], years: list[int] | None, full: bool, run_id: str,
-                registry: str | None = None) -> str:
-    """One Scrapy subprocess per family over a few portals (``crawler.runner.crawl``).
+                registry: str | None = None, data: str | None = None,
+                check: dict | None = None) -> str:
+    """One Scrapy subprocess over a batch of portals (``crawler.runner.crawl``) into ``data``
+    (the flow's data folder: on a Dask cluster, a path every worker shares).
 
     The runner records a crashed or timed-out subprocess as a ``crawler-failed`` error in
-    health.jsonl; that is raised here so Prefect retries it (with backoff). A retry writes a fresh
-    run folder, so a half-written manifest from the failed attempt is never appended to (it is
-    still loaded: whatever it holds is real)."""
-    from prefect.runtime import task_run
-
-    attempt = task_run.run_count or 1
-    rid = run_id if attempt <= 1 else f"{run_id}-r{attempt}"
-    run_dir = parts.crawl(list(portal_ids), years, full, rid, data_dir(), registry=registry)
+    health.jsonl; that is raised here so Prefect retries it (with backoff). Every attempt —
+    a retry, or Dask re-running the task after its worker died — writes a fresh run folder, so a
+    half-written manifest of a failed attempt is never appended to (it is still loaded: whatever
+    it holds is real)."""
+    if check:
+        workers.check_worker(**check)
+    root = Path(data) if data else data_dir()
+    earlier = records.attempts(root, run_id)  # a retry, or a re-run after this task's worker died
+    kwargs = {"replay_runs": earlier} if earlier else {}
+    run_dir = parts.crawl(list(portal_ids), years, full, records.fresh_run_id(root, run_id), root,
+                          registry=registry, **kwargs)
     crashed = sorted({h.get("portal") for h in records.health(run_dir)
                       if any((e or {}).get("kind") == "crawler-failed" for e in h.get("errors") or [])})
     if crashed:
-        raise CrawlFailed(f"crawler failed for {', '.join(crashed)} (run {rid}; see {run_dir}/logs)")
+        raise CrawlFailed(f"crawler failed for {', '.join(crashed)} (run {run_dir.name}; see {run_dir}/logs)")
     return str(run_dir)
 
 
 @task(name="extract-document", retries=2, retry_delay_seconds=[1, 5],
-      retry_condition_fn=_retry_on_io, tags=["extract"])
+      retry_condition_fn=_retry_on_io, tags=["extract"], cache_policy=NO_CACHE)
 def extract_document(sha256: str, store_rel: str | None, filename: str | None, version: str,
-                     refresh: bool = False) -> dict:
-    """Extract one stored document, or take the cached result for (sha256, extractor version).
-
-    The cache is ``extracted/<version>/<sha256>.json``, written atomically, so it survives a
-    killed process. Results that depend on this machine (OCR extra or LibreOffice missing,
-    timeouts) are kept aside in ``transient/`` and tried again later."""
-    cached = None if refresh else records.read_cached(sha256, version)
-    if cached is not None:
-        return {"sha256": sha256, "path": str(records.cache_path(sha256, version)),
-                "status": cached.get("status"), "cached": True}
-    data = records.store_path(sha256, {"store_path": store_rel} if store_rel else None).read_bytes()
-    report = _extract_locked(data, filename)
+                     store: str | None = None, check: dict | None = None) -> dict:
+    """Read one document from the store (``store``: the flow's store folder) and return its
+    report dict. Runs wherever the task runner puts it; writes nothing."""
+    if check:
+        workers.check_worker(**check)
+    root = Path(store) if store else store_dir()
+    rel = store_rel or f"sha256/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+    report = parts.extract_bytes((root / rel).read_bytes(), filename)
     report.setdefault("extractor_version", version)
-    transient = records.is_transient(report)
-    path = records.transient_path(sha256, version) if transient else records.cache_path(sha256, version)
-    records.write_json_atomic(path, report)
-    err = report.get("error") or {}
-    return {"sha256": sha256, "path": str(path), "status": report.get("status"), "cached": False,
-            "error_code": err.get("code")}
+    return report
 
 
-@task(name="write-portals", tags=["sqlite-writer"])
+# --- archive writes: tasks called directly, so they run in the flow's process, one at a time ----
+
+@task(name="write-portals")
 def write_portals(portals: list[dict]) -> int:
     with _archive() as db:
         parts.load_portals(db, portals)
     return len(portals)
 
 
-@task(name="write-manifests", tags=["sqlite-writer"])
+@task(name="write-manifests")
 def write_manifests(run_dirs: list[str]) -> int:
     """Load the manifests of crawl runs not yet in the archive, then mark them loaded."""
     n = 0
@@ -201,7 +200,7 @@ def write_manifests(run_dirs: list[str]) -> int:
     return n
 
 
-@task(name="write-reports", tags=["sqlite-writer"])
+@task(name="write-reports")
 def write_reports(items: list[dict]) -> dict:
     """Load extracted reports; each document is replaced atomically by the archive. A document
     that fails to load is reported back, the others still load."""
@@ -222,21 +221,15 @@ def write_reports(items: list[dict]) -> dict:
     return {"loaded": loaded, "failed": failed, "failed_checks": failed_checks}
 
 
-@task(name="cross-report-checks", tags=["sqlite-writer"])
+@task(name="cross-report-checks")
 def write_cross_checks() -> int:
+    """Cross-report findings (a list of dicts, archive.cross_report_checks) that did not pass."""
     with _archive() as db:
         findings = parts.cross_report_checks(db)
-    if isinstance(findings, int):
-        return findings
-    if isinstance(findings, dict):
-        return int(findings.get("failed", findings.get("count", len(findings))))
-    try:
-        return sum(1 for f in findings if isinstance(f, dict) and not f.get("passed"))
-    except TypeError:
-        return 0
+    return sum(1 for f in findings if not f.get("passed"))
 
 
-@task(name="write-run", tags=["sqlite-writer"])
+@task(name="write-run")
 def write_run(summary: dict) -> None:
     with _archive() as db:
         parts.record_run(db, summary)
@@ -310,124 +303,162 @@ def _run_id(kind: str) -> str:
     return f"{stamp}-{kind}-{fr}"
 
 
-def _run(kind: str, parameters: dict, *, registry: str | None, portals: list[str] | None,
-         regions: list[str] | None, years: list[int] | None, full: bool, crawl: bool,
-         where: str | None = None, refresh: bool = False):
+@dataclasses.dataclass
+class RunRecord:
+    """What the steps of one run found, for the summary."""
+    errors: list[dict] = dataclasses.field(default_factory=list)
+    blocked: list[dict] = dataclasses.field(default_factory=list)
+    health: list[dict] = dataclasses.field(default_factory=list)
+    failed_portals: set[str] = dataclasses.field(default_factory=set)
+    loaded: list[dict] = dataclasses.field(default_factory=list)
+    failed_docs: list[dict] = dataclasses.field(default_factory=list)
+    failed_checks: int = 0
+    step_seconds: dict[str, float] = dataclasses.field(default_factory=dict)
+
+    @contextlib.contextmanager
+    def step(self, name: str):
+        t0 = time.monotonic()
+        try:
+            yield
+        finally:
+            self.step_seconds[name] = round(time.monotonic() - t0, 2)
+
+
+def crawl_portals(chosen: list[dict], years: list[int] | None, full: bool, registry: str | None,
+                  run_id: str, rec: RunRecord, check: dict | None = None) -> list[str]:
+    """Crawl the chosen portals: one crawl task (one Scrapy subprocess) per batch of
+    ``crawl_batch`` portals of one family. A batch that still fails after its retries is split and
+    each of its portals crawled alone, so one bad portal fails only itself. Returns the run folders."""
     logger = get_run_logger()
-    t0 = time.monotonic()
-    started = _now()
-    run_id = _run_id(kind)
-    version = parts.extractor_version()
-    errors: list[dict] = []
-    blocked: list[dict] = []
-    health_rows: list[dict] = []
-    failed_portals: set[str] = set()
+    if not chosen:
+        return []
+    write_portals(chosen)
+    groups = batches(chosen, settings.crawl_batch_size())
+    delay = settings.retry_delay()
+    crawl_task = crawl_batch.with_options(retry_delay_seconds=[delay, 2 * delay, 4 * delay][:2])
+    root = str(data_dir())
 
-    # 1. the registry, the slice, the portals table
-    chosen = select_portals(parts.load_registry(registry), portals, regions) if crawl else []
-    if crawl and chosen:
-        write_portals(chosen)
+    def submit(task_, ids, rid):
+        return task_.submit(ids, years, full, rid, registry, root, check)
 
-    # 2. crawl: one Scrapy subprocess per batch; a failed batch fails only its portals
-    this_runs: list[str] = []
-    if crawl and chosen:
-        groups = batches(chosen, settings.crawl_batch_size())
-        delay = settings.retry_delay()
-        crawl_task = crawl_batch.with_options(retry_delay_seconds=[delay, 2 * delay, 4 * delay][:2])
-        futures = [crawl_task.submit(ids, years, full, f"{run_id}-{i:03d}", registry) for i, ids in enumerate(groups)]
-        singles = []
-        with progress.bar("crawling", total=len(chosen)) as advance:
-            for i, (fut, ids) in enumerate(zip(futures, groups)):
-                fut.wait()
-                if fut.state.is_completed():
-                    this_runs.append(fut.state.result())
-                    advance(len(ids))
-                elif len(ids) > 1:
-                    # isolate the bad portal: each portal of a failed batch gets its own subprocess
-                    logger.warning("crawl batch %s failed, retrying its portals one by one", ", ".join(ids))
-                    singles += [(crawl_task.with_options(retries=0).submit([pid], years, full, f"{run_id}-{i:03d}-{pid}", registry), [pid])
-                                for pid in ids]
-                else:
-                    singles.append((fut, ids))
-            for fut, ids in singles:
-                fut.wait()
-                if fut.state.is_completed():
-                    this_runs.append(fut.state.result())
-                else:
-                    msg = str(fut.state.message or fut.state.name)
-                    failed_portals.update(ids)
-                    errors.extend({"portal": pid, "kind": "crawl", "message": msg} for pid in ids)
-                    logger.warning("crawl of %s failed: %s", ", ".join(ids), msg)
+    futures = [submit(crawl_task, ids, f"{run_id}-{i:03d}") for i, ids in enumerate(groups)]
+    run_dirs: list[str] = []
+    singles = []
+    with progress.bar("crawling", total=len(chosen)) as advance:
+        for i, (fut, ids) in enumerate(zip(futures, groups)):
+            fut.wait()
+            if fut.state.is_completed():
+                run_dirs.append(fut.state.result())
                 advance(len(ids))
-        for rd in this_runs:
-            for h in records.health(Path(rd)):
-                health_rows.append(h)
-                for e in h.get("errors") or []:
-                    errors.append({"portal": h.get("portal"), "kind": e.get("kind") or "crawl",
+            elif len(ids) > 1:
+                logger.warning("crawl batch %s failed, retrying its portals one by one", ", ".join(ids))
+                singles += [(submit(crawl_task.with_options(retries=0), [pid], f"{run_id}-{i:03d}-{pid}"), [pid])
+                            for pid in ids]
+            else:
+                singles.append((fut, ids))
+        for fut, ids in singles:
+            fut.wait()
+            if fut.state.is_completed():
+                run_dirs.append(fut.state.result())
+            else:
+                msg = str(fut.state.message or fut.state.name)
+                rec.failed_portals.update(ids)
+                rec.errors.extend({"portal": pid, "kind": "crawl", "message": msg} for pid in ids)
+                logger.warning("crawl of %s failed: %s", ", ".join(ids), msg)
+            advance(len(ids))
+    for rd in run_dirs:
+        for h in records.health(Path(rd)):
+            rec.health.append(h)
+            for e in h.get("errors") or []:
+                rec.errors.append({"portal": h.get("portal"), "kind": e.get("kind") or "crawl",
                                    "message": e.get("message"), "url": e.get("url")})
-                if h.get("blocked"):
-                    blocked.append({"portal": h.get("portal"), **h["blocked"]})
+            if h.get("blocked"):
+                rec.blocked.append({"portal": h.get("portal"), **h["blocked"]})
+    return run_dirs
 
-    # 3. manifests: this run's and any earlier run's that never made it into the archive
+
+def load_new_manifests() -> int:
+    """Load the manifests of every crawl run not yet in the archive (this run's, and any earlier
+    run's that never made it: a killed run)."""
     done = records.loaded_runs()
     unloaded = [str(p) for p in records.all_run_dirs() if p.name not in done]
-    if unloaded:
-        write_manifests(unloaded)
+    return write_manifests(unloaded) if unloaded else 0
 
-    # 4. which documents
+
+def pick_documents(version: str, *, scope: set[str] | None = None, where: str | None = None
+                   ) -> tuple[list[str], dict[str, dict], dict[str, dict]]:
+    """(documents to extract, manifest index, archive state). ``where=None``: every document of
+    ``scope`` (portal ids; None = all) with no report yet; else a re-extract filter."""
     index = records.document_index()
     with _archive() as db:
         state = parts.report_state(db)
-    if crawl:
-        scope = {p["id"] for p in chosen} if (portals or regions) else None
+    if where is None:
         todo = select_documents(index, state, mode="pending", version=version, portals=scope)
     else:
         todo = select_documents(index, state, mode="where", version=version, where=where)
+    return todo, index, state
 
-    # 5. extract (parallel, cached) and load (one writer, in small batches as results arrive)
-    loaded: list[dict] = []
-    failed_docs: list[dict] = []
-    failed_checks = 0
-    futures = {}
-    for sha in todo:
-        rec = index.get(sha, {})
-        futures[extract_document.submit(sha, rec.get("store_path"), records.filename_for(rec),
-                                        version, refresh)] = sha
+
+def extract_and_load(todo: list[str], index: dict[str, dict], state: dict[str, dict], version: str,
+                     refresh: bool, rec: RunRecord, check: dict | None = None) -> None:
+    """Extract ``todo`` in parallel on the task runner — or take the cached result for
+    (sha256, extractor version) — and load the reports in small batches as they arrive.
+
+    The cache is ``extracted/<version>/<sha256>.json``, written atomically by this process, so it
+    survives a killed run. Results that depend on the machine (OCR extra or LibreOffice missing,
+    timeouts) are kept aside in ``transient/`` and tried again later."""
     pending: list[dict] = []
 
+    def portal_of(sha):
+        return (state.get(sha) or {}).get("portal") or index.get(sha, {}).get("portal")
+
+    def queue(sha, path):
+        pending.append({"sha256": sha, "path": str(path), "portal": portal_of(sha)})
+        if len(pending) >= LOAD_BATCH:
+            flush()
+
     def flush():
-        nonlocal failed_checks
         if pending:
             out = write_reports(list(pending))
-            loaded.extend(out["loaded"])
-            failed_docs.extend(out["failed"])
-            failed_checks += out["failed_checks"]
+            rec.loaded.extend(out["loaded"])
+            rec.failed_docs.extend(out["failed"])
+            rec.failed_checks += out["failed_checks"]
             pending.clear()
 
-    with progress.bar("extracting", total=len(futures)) as advance:
+    futures = {}
+    store = str(store_dir())
+    with progress.bar("extracting", total=len(todo)) as advance:
+        for sha in todo:
+            if not refresh and records.read_cached(sha, version) is not None:
+                queue(sha, records.cache_path(sha, version))
+                advance(1)
+                continue
+            r = index.get(sha, {})
+            futures[extract_document.submit(sha, r.get("store_path"), records.filename_for(r), version,
+                                            store, check)] = sha
         for fut in as_completed(list(futures)):
             sha = futures[fut]
             fut.wait()
             if fut.state.is_completed():
-                meta = fut.state.result()
-                portal = (state.get(sha) or {}).get("portal") or index.get(sha, {}).get("portal")
-                pending.append({"sha256": sha, "path": meta["path"], "portal": portal})
-                if len(pending) >= LOAD_BATCH:
-                    flush()
+                report = fut.state.result()
+                transient = records.is_transient(report)
+                path = records.transient_path(sha, version) if transient else records.cache_path(sha, version)
+                records.write_json_atomic(path, report)
+                queue(sha, path)
             else:
-                failed_docs.append({"sha256": sha, "portal": index.get(sha, {}).get("portal"),
-                                    "kind": "extract", "message": str(fut.state.message or fut.state.name)})
+                rec.failed_docs.append({"sha256": sha, "portal": index.get(sha, {}).get("portal"),
+                                        "kind": "extract", "message": str(fut.state.message or fut.state.name)})
             advance(1)
         flush()
 
-    # 6. checks across reports (上年结转 continuity, missing years)
-    cross_failed = write_cross_checks() if (loaded or crawl) else 0
 
-    # 7. summary
-    statuses = Counter(r.get("status") or "unknown" for r in loaded)
+def summarise(kind: str, parameters: dict, run_id: str, started: str, t0: float, version: str,
+              crawled: bool, documents: int, cross_failed: int, rec: RunRecord) -> dict:
+    statuses = Counter(r.get("status") or "unknown" for r in rec.loaded)
     doc_errors = [{"sha256": r["sha256"], "portal": r.get("portal"), "kind": "extract",
                    "message": r.get("error_code") or r.get("status")}
-                  for r in loaded if r.get("status") in {"error", "needs_ocr"}]
+                  for r in rec.loaded if r.get("status") in {"error", "needs_ocr"}]
+    errors = rec.errors + rec.failed_docs + doc_errors
     summary = {
         "run_id": run_id,
         "flow": kind,
@@ -436,31 +467,65 @@ def _run(kind: str, parameters: dict, *, registry: str | None, portals: list[str
         "finished_at": _now(),
         "duration_s": round(time.monotonic() - t0, 2),
         "extractor_version": version,
-        "portals_crawled": len({h.get("portal") for h in health_rows}) if crawl else 0,
-        "requests": sum(int(h.get("requests") or 0) for h in health_rows),
-        "bytes": sum(int(h.get("bytes") or 0) for h in health_rows),
-        "new_documents": sum(int(h.get("new_documents") or 0) for h in health_rows),
-        "documents_processed": len(todo),
+        "portals_crawled": len({h.get("portal") for h in rec.health}) if crawled else 0,
+        "requests": sum(int(h.get("requests") or 0) for h in rec.health),
+        "bytes": sum(int(h.get("bytes") or 0) for h in rec.health),
+        "new_documents": sum(int(h.get("new_documents") or 0) for h in rec.health),
+        "documents_processed": documents,
         "reports_extracted": statuses.get("ok", 0),
         "reports_by_status": dict(statuses),
-        "failed_checks": failed_checks,
+        "failed_checks": rec.failed_checks,
         "cross_report_findings": cross_failed,
-        "errors": errors + failed_docs + doc_errors,
-        "error_count": len(errors) + len(failed_docs) + len(doc_errors),
-        "blocked_portals": blocked,
-        "failed_portals": sorted(failed_portals),
-        "failed_documents": len(failed_docs),
+        "errors": errors,
+        "error_count": len(errors),
+        "blocked_portals": rec.blocked,
+        "failed_portals": sorted(rec.failed_portals),
+        "failed_documents": len(rec.failed_docs),
+        "step_seconds": rec.step_seconds,
     }
-    summary["status"] = "ok" if not (failed_portals or failed_docs) else "partial"
+    summary["status"] = "ok" if not (rec.failed_portals or rec.failed_docs) else "partial"
+    return summary
+
+
+def publish(kind: str, summary: dict) -> None:
+    """The run's row in the archive and its markdown artifact; neither failing fails the run."""
+    logger = get_run_logger()
     try:
         write_run(summary)
     except Exception as exc:  # noqa: BLE001 — the run itself still counts
         logger.error("could not record the run: %s", exc)
     try:
         create_markdown_artifact(key=f"{kind}-summary", markdown=summary_markdown(summary),
-                                 description=f"nianbao {kind} run {run_id}")
+                                 description=f"nianbao {kind} run {summary['run_id']}")
     except Exception as exc:  # noqa: BLE001
         logger.warning("could not create the summary artifact: %s", exc)
+
+
+def _run(kind: str, parameters: dict, *, crawl: dict | None, where: str | None = None,
+         refresh: bool = False):
+    """The steps in order. ``crawl``: ``{"registry", "portals", "regions", "years", "full"}`` to
+    crawl first (nightly, backfill), or None (reextract)."""
+    t0, started, run_id = time.monotonic(), _now(), _run_id(kind)
+    version = parts.extractor_version()
+    rec = RunRecord()
+    check = workers.check_cluster(version)  # None unless the tasks run on an existing Dask cluster
+    scope = None
+    if crawl is not None:
+        with rec.step("crawl"):
+            chosen = select_portals(parts.load_registry(crawl["registry"]), crawl["portals"], crawl["regions"])
+            crawl_portals(chosen, crawl["years"], crawl["full"], crawl["registry"], run_id, rec, check)
+        if crawl["portals"] or crawl["regions"]:
+            scope = {p["id"] for p in chosen}
+    with rec.step("load_manifests"):
+        load_new_manifests()
+    todo, index, state = pick_documents(version, scope=scope, where=where if crawl is None else None)
+    with rec.step("extract_and_load"):
+        extract_and_load(todo, index, state, version, refresh, rec, check)
+    with rec.step("cross_checks"):
+        cross_failed = write_cross_checks() if (rec.loaded or crawl is not None) else 0
+    summary = summarise(kind, parameters, run_id, started, t0, version, crawl is not None, len(todo),
+                        cross_failed, rec)
+    publish(kind, summary)
     return Completed(message=state_message(summary), data=summary)
 
 
@@ -510,8 +575,8 @@ def summary_markdown(s: dict) -> str:
 def nightly(registry: str | None = None, years: list[int] | None = None) -> dict:
     """Crawl every registry portal incrementally, extract the new documents, load them, run the
     cross-report checks and record a run summary. Safe to re-run; a missed night is caught up."""
-    return _run("nightly", {"registry": registry, "years": years}, registry=registry, portals=None,
-                regions=None, years=years, full=False, crawl=True)
+    return _run("nightly", {"registry": registry, "years": years},
+                crawl={"registry": registry, "portals": None, "regions": None, "years": years, "full": False})
 
 
 @flow(name="backfill", task_runner=ThreadPoolTaskRunner(max_workers=settings.max_workers()),
@@ -522,7 +587,7 @@ def backfill(portals: list[str] | None = None, years: list[int] | None = None,
     prefixes). ``full=True`` ignores the crawler's incremental state and re-walks the listings."""
     return _run("backfill", {"portals": portals, "years": years, "regions": regions, "full": full,
                              "registry": registry},
-                registry=registry, portals=portals, regions=regions, years=years, full=full, crawl=True)
+                crawl={"registry": registry, "portals": portals, "regions": regions, "years": years, "full": full})
 
 
 @flow(name="reextract", task_runner=ThreadPoolTaskRunner(max_workers=settings.max_workers()),
@@ -533,12 +598,11 @@ def reextract(where: str = "outdated", refresh: bool = False) -> dict:
     ``year:<yyyy>``, ``version:<v>``, ``sha:<prefix>``; comma-separated terms must all hold.
     ``refresh=True`` ignores the extraction cache."""
     _where_terms(where)  # fail fast on a bad filter
-    return _run("reextract", {"where": where, "refresh": refresh}, registry=None, portals=None,
-                regions=None, years=None, full=False, crawl=False, where=where, refresh=refresh)
+    return _run("reextract", {"where": where, "refresh": refresh}, crawl=None, where=where, refresh=refresh)
 
 
 FLOWS = {"nightly": nightly, "backfill": backfill, "reextract": reextract}
 
 
-def with_runner(f, runner: str | None = None, workers: int | None = None):
-    return f.with_options(task_runner=make_task_runner(runner, workers))
+def with_runner(f, runner: str | None = None, workers_: int | None = None, address: str | None = None):
+    return f.with_options(task_runner=make_task_runner(runner, workers_, address))

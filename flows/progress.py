@@ -5,13 +5,14 @@ The flows call ``progress.bar(...)``; under tests, deployments and pipes it does
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from typing import Callable, Iterator
 
 
 def enabled() -> bool:
-    return os.environ.get("NIANBAO_PROGRESS", "") == "1" and sys.stderr.isatty()
+    from nianbao.config import get_settings
+
+    return get_settings().progress and sys.stderr.isatty()
 
 
 @contextlib.contextmanager

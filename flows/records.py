@@ -55,6 +55,28 @@ def read_jsonl(path: Path) -> list[dict]:
     return out
 
 
+def fresh_run_id(data: Path, run_id: str) -> str:
+    """``run_id``, or ``run_id-rN`` when an earlier attempt (a retry, or a re-run after a worker
+    died) already made that run folder: every attempt appends to a folder of its own."""
+    runs = Path(data) / "crawl" / "runs"
+    candidate, n = run_id, 1
+    while (runs / candidate).exists():
+        n += 1
+        candidate = f"{run_id}-r{n}"
+    return candidate
+
+
+def attempts(data: Path, run_id: str) -> list[Path]:
+    """The run folders of earlier attempts of ``run_id`` (see ``fresh_run_id``)."""
+    runs = Path(data) / "crawl" / "runs"
+    out = [runs / run_id] if (runs / run_id).is_dir() else []
+    n = 2
+    while (runs / f"{run_id}-r{n}").is_dir():
+        out.append(runs / f"{run_id}-r{n}")
+        n += 1
+    return out
+
+
 def all_run_dirs() -> list[Path]:
     root = runs_dir()
     if not root.is_dir():
@@ -71,13 +93,21 @@ def health(run_dir: Path) -> list[dict]:
 
 
 def document_index(run_dirs: Iterable[Path] | None = None) -> dict[str, dict]:
-    """sha256 -> the first manifest record seen for it (its portal, store path, url, year hint)."""
+    """sha256 -> the manifest record that introduced it (its portal, store path, url, year hint):
+    from the earliest crawl run that saw it, and within that run — where portals crawled side by
+    side append in whatever order they finish — the smallest (portal, url), so that a document
+    two portals publish is attributed the same way however the crawl was split or interrupted."""
     index: dict[str, dict] = {}
     for run_dir in all_run_dirs() if run_dirs is None else run_dirs:
+        found: dict[str, dict] = {}
         for rec in manifest(run_dir):
             sha = rec.get("sha256")
             if sha and sha not in index:
-                index[sha] = rec
+                best = found.get(sha)
+                if best is None or (str(rec.get("portal")), str(rec.get("url"))) < \
+                        (str(best.get("portal")), str(best.get("url"))):
+                    found[sha] = rec
+        index.update(found)
     return index
 
 

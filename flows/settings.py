@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from nianbao.config import data_dir, prefect_home
+from nianbao.config import get_settings, prefect_home
 
 # Values that hold for every run unless the environment says otherwise.
 _DEFAULTS = {
@@ -53,18 +53,23 @@ def prefect_imported() -> bool:
 
 def runner_name() -> str:
     """Task runner: ``thread`` (default) or ``dask`` (``NIANBAO_RUNNER`` / ``--runner``)."""
-    return os.environ.get("NIANBAO_RUNNER", "thread").lower()
+    return get_settings().runner
 
 
 def max_workers() -> int:
-    return int(os.environ.get("NIANBAO_WORKERS", "4"))
+    return get_settings().workers
 
 
 def crawl_batch_size() -> int:
-    """Portals per Scrapy subprocess."""
-    return int(os.environ.get("NIANBAO_CRAWL_BATCH", "4"))
+    """Portals per crawl task (one Scrapy subprocess)."""
+    return get_settings().crawl_batch
 
 
 def retry_delay() -> float:
     """Seconds before the first retry of a failed crawl batch (doubles for the second)."""
-    return float(os.environ.get("NIANBAO_RETRY_DELAY", "10"))
+    return get_settings().retry_delay
+
+
+def dask_address() -> str | None:
+    """An existing Dask scheduler (``NIANBAO_DASK_ADDRESS`` / ``--dask-address``), or None."""
+    return get_settings().dask_address

@@ -21,7 +21,9 @@ from nianbao.demo.sample_site.server import SampleServer
 
 
 def cache_root() -> Path:
-    env = os.environ.get("NIANBAO_SAMPLE_CACHE")
+    from nianbao.config import get_settings
+
+    env = get_settings().sample_cache
     if env:
         return Path(env)
     xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
