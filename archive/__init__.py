@@ -9,10 +9,11 @@ API (docs/interfaces.md)::
     cross_report_checks(db)                          # 上年结转 continuity, 缺报 → findings
     record_run(db, summary)                          # one row in runs
     add_correction(db, who=, why=, table=, report=, keys=, value=)   # never overwrites a fact
+    report_state(db)                                 # sha256 -> extractor_version/status/year/portal
 """
 from archive.checks import cross_report_checks
 from archive.load import (add_correction, load_manifest, load_portals, load_report, load_reports_bulk, open_archive,
-                          record_run)
+                          record_run, report_state)
 
 __all__ = ["open_archive", "load_manifest", "load_report", "cross_report_checks", "record_run", "load_portals",
-           "add_correction", "load_reports_bulk"]
+           "add_correction", "load_reports_bulk", "report_state"]
