@@ -98,12 +98,14 @@ TABLES_DDL = [
     """CREATE TABLE IF NOT EXISTS [archive_meta] ([key] TEXT PRIMARY KEY, [value] TEXT)""",
 ]
 
-# Secondary indexes of the fact and checks tables: the bulk loader drops them during a backfill and
-# recreates them after it (name -> DDL).
-FACT_INDEXES = {
+# The fact tables' cell indexes of the first schema; m005 drops them (aggregates read report_numbers).
+DROPPED_FACT_INDEXES = {
     "idx_applications_cell": "CREATE INDEX IF NOT EXISTS [idx_applications_cell] ON [applications]([row], [applicant], [value])",
     "idx_review_cell": "CREATE INDEX IF NOT EXISTS [idx_review_cell] ON [review_litigation]([group], [outcome], [value])",
     "idx_active_cell": "CREATE INDEX IF NOT EXISTS [idx_active_cell] ON [active_disclosure]([category], [measure], [value])",
+}
+# Secondary indexes the bulk loader drops during a backfill and recreates after it (name -> DDL).
+FACT_INDEXES = {
     "idx_checks_report": "CREATE INDEX IF NOT EXISTS [idx_checks_report] ON [checks]([report])",
     "idx_checks_failed": "CREATE INDEX IF NOT EXISTS [idx_checks_failed] ON [checks]([passed], [code])",
 }
@@ -115,10 +117,19 @@ INITIAL_INDEXES = [
     "CREATE INDEX IF NOT EXISTS [idx_reports_region] ON [reports]([region_code])",
     "CREATE INDEX IF NOT EXISTS [idx_reports_agency_year] ON [reports]([agency], [year])",
     "CREATE INDEX IF NOT EXISTS [idx_reports_status] ON [reports]([status])",
+    *DROPPED_FACT_INDEXES.values(),
     *FACT_INDEXES.values(),
     "CREATE INDEX IF NOT EXISTS [idx_findings_kind] ON [findings]([kind], [passed])",
     "CREATE INDEX IF NOT EXISTS [idx_corrections_cell] ON [corrections]([report], [table_name], [keys])",
 ]
+
+
+CRAWLS_DDL = """CREATE TABLE IF NOT EXISTS [crawls] (
+   [run_id] TEXT NOT NULL, [portal] TEXT NOT NULL REFERENCES [portals]([id]), [started_at] TEXT, [finished_at] TEXT,
+   [close_reason] TEXT, [ok] INTEGER, [blocked_kind] TEXT, [blocked_url] TEXT, [requests] INTEGER,
+   [listing_pages] INTEGER, [not_modified] INTEGER, [new_documents] INTEGER, [error_count] INTEGER,
+   [error_kinds] TEXT, [listing_end_reached] INTEGER,
+   PRIMARY KEY ([run_id], [portal]))"""
 
 
 # --------------------------------------------------------------------------- label tables

@@ -66,6 +66,12 @@ def cross_report_checks(db) -> Any:
     return _f(db)
 
 
+def load_health(db, records: list[dict], run_id: str) -> Any:
+    from archive import load_health as _f
+
+    return _f(db, records, run_id)
+
+
 def record_run(db, summary: dict) -> Any:
     from archive import record_run as _f
 

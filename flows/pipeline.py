@@ -197,6 +197,9 @@ def write_manifests(run_dirs: list[str]) -> int:
             if recs:
                 parts.load_manifest(db, recs)
                 n += len(recs)
+            health = records.health(Path(run_dir))
+            if health:  # the crawl evidence behind 缺报 (archive.checks)
+                parts.load_health(db, health, Path(run_dir).name)
             records.mark_runs_loaded([Path(run_dir).name])
     return n
 

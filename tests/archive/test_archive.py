@@ -175,9 +175,17 @@ def test_cross_report_findings(built):
                     "AND report = ?", [ids["hongze/hongze-2024"]]).fetchone()[0]
     assert ok == 7
     missing = db.execute("SELECT portal, year FROM findings WHERE kind = 'missing.report' ORDER BY portal, year").fetchall()
-    assert missing == [("demo-quiet", 2022), ("demo-quiet", 2023), ("demo-quiet", 2024), ("demo-quiet", 2025),
-                       ("demo-shili", 2022), ("demo-shili", 2025), ("hebei-xingtai", 2022), ("hebei-xingtai", 2023),
-                       ("hebei-xingtai", 2025), ("huaian-hongze", 2022), ("huaian-hongze", 2025)]
+    # 缺报 only where a successful crawl after the deadline covered the year (archive_build.health_records)
+    assert missing == [("demo-shili", 2022), ("demo-shili", 2025), ("hebei-xingtai", 2022), ("hebei-xingtai", 2023),
+                       ("hebei-xingtai", 2025), ("huaian-hongze", 2025)]
+    unknown = {(r[0], r[1]): json.loads(r[2]) for r in db.execute(
+        "SELECT portal, year, evidence FROM findings WHERE kind = 'missing.unknown' AND state = 'unknown'")}
+    assert sorted(unknown) == [("demo-quiet", 2022), ("demo-quiet", 2023), ("demo-quiet", 2024), ("demo-quiet", 2025),
+                               ("huaian-hongze", 2022)]
+    assert unknown[("demo-quiet", 2024)]["blocked"] == "rs-412"  # blocked: never 缺报
+    assert unknown[("huaian-hongze", 2022)]["listing_oldest_year"] == 2023  # older than the listing shows
+    assert all(json.loads(e)["last_successful_crawl"] for (e,) in db.execute(
+        "SELECT evidence FROM findings WHERE kind = 'missing.report'"))
 
 
 def test_deadlines(tmp_path, shared):

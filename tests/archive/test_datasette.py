@@ -102,8 +102,9 @@ def test_canned_queries(ds, built):
     assert ids["xingtai-2024-seed"] not in app  # 复议 1, upheld
 
     missing = q("missing_reports", year="2025", region="")
-    assert sorted(r["门户"] for r in missing) == ["demo-quiet", "demo-shili", "hebei-xingtai", "huaian-hongze"]
-    assert [r["门户"] for r in q("missing_reports", year="", region="139901")] == ["demo-quiet"] * 4
+    assert sorted(r["门户"] for r in missing) == ["demo-shili", "hebei-xingtai", "huaian-hongze"]
+    assert q("missing_reports", year="", region="139901") == []  # demo-quiet is blocked: unknown, not 缺报
+    assert [r["门户"] for r in q("publication_unknown", year="", region="139901")] == ["demo-quiet"] * 4
 
     failed = q("failed_identities", year="2023", region="")
     assert {(r["report"], r["列或组"]) for r in failed} == {(ids["hongze/hongze-2023"], "review"),
