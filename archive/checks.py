@@ -165,9 +165,21 @@ def _continuity(conn, now: str, portals: set[str] | None, agencies: set[str] | N
     for rid, who, portal, agency, year in rows:
         latest[(who, year)] = (rid, portal, agency)  # the last loaded report of a publisher-year wins
 
+    # corrected values: the facts by primary key, then the latest correction per cell (corrections are
+    # few; reading applications_corrected per report costs ~10× more at a million reports)
+    fixes: dict[tuple, object] = {}
+    for rep, keys, value in conn.execute("SELECT report, keys, value FROM corrections "
+                                         "WHERE table_name = 'applications' ORDER BY id"):
+        row, _, col = keys.partition(".")
+        fixes[(rep, row, col)] = value
+    fixed_rows = {(rep, row) for rep, row, _ in fixes}
+
     def cells(rid: int, row: str) -> dict:
-        return dict(conn.execute("SELECT applicant, value FROM applications_corrected WHERE report = ? AND row = ?",
-                                 (rid, row)).fetchall())
+        out = dict(conn.execute("SELECT applicant, value FROM applications WHERE report = ? AND row = ?",
+                                (rid, row)).fetchall())
+        if (rid, row) in fixed_rows:
+            out.update({c: v for (rep, r, c), v in fixes.items() if rep == rid and r == row})
+        return out
 
     out = []
     for (who, year), (rid, portal, agency) in sorted(latest.items(), key=lambda kv: (kv[0][0], kv[0][1])):

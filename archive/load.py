@@ -199,8 +199,17 @@ def _number(v):
     return None
 
 
+FACT_COLUMNS = ("report", "key1", "key2", "value", "raw", "page", "bbox", "locator")
+
+
+def _locator(p: dict) -> str | None:
+    """Where an HTML/Word cell was printed: {"table", "row", "col"} of the document's tables."""
+    loc = {k: p[k] for k in ("table", "row", "col") if p.get(k) is not None}
+    return _json(loc) if loc else None
+
+
 def fact_rows(report: dict, report_id: int) -> dict[str, list[tuple]]:
-    """The report's three tables as tidy rows (report, key1, key2, value, raw, page, bbox)."""
+    """The report's three tables as tidy rows (report, key1, key2, value, raw, page, bbox, locator)."""
     prov = report.get("provenance") or {}
     out: dict[str, list[tuple]] = {}
     for section in FACT_SECTIONS:
@@ -214,11 +223,17 @@ def fact_rows(report: dict, report_id: int) -> dict[str, list[tuple]]:
                     raw = p.get("raw")
                     if raw is None and isinstance(v, str):
                         raw = v
-                    rows.append((report_id, k1, k2, _number(v), raw, p.get("page"), _json(p.get("bbox"))))
+                    rows.append((report_id, k1, k2, _number(v), raw, p.get("page"), _json(p.get("bbox")), _locator(p)))
                 else:  # a cell kept as printed text ("/", "—") has value null and the text as raw
-                    rows.append((report_id, k1, k2, _number(v), v if isinstance(v, str) else None, None, None))
+                    rows.append((report_id, k1, k2, _number(v), v if isinstance(v, str) else None, None, None, None))
         out[section] = rows
     return out
+
+
+def _insert_facts_sql(table: str) -> str:
+    k1, k2 = FACT_SECTIONS[table]
+    return (f"INSERT OR REPLACE INTO [{table}] (report, [{k1}], [{k2}], value, raw, page, bbox, locator) "
+            "VALUES (?,?,?,?,?,?,?,?)")
 
 
 def report_checks(report: dict) -> list[dict]:
@@ -302,9 +317,7 @@ def load_report(db, sha256: str, report: dict, portal: str | None = None) -> int
                                f"VALUES ({', '.join(':' + c for c in cols)})", row)
             rid = cur.lastrowid
         for table, rows in fact_rows(report, rid).items():
-            k1, k2 = FACT_SECTIONS[table]
-            conn.executemany(f"INSERT OR REPLACE INTO [{table}] (report, [{k1}], [{k2}], value, raw, page, bbox) "
-                             "VALUES (?,?,?,?,?,?,?)", rows)
+            conn.executemany(_insert_facts_sql(table), rows)
         conn.executemany("INSERT INTO checks (report, code, [column], passed, detail) VALUES (?,?,?,?,?)",
                          check_rows(rid, checks))
         refresh_numbers(conn, [rid])
@@ -366,11 +379,43 @@ def add_correction(db, *, who: str, why: str, table: str, report: int, keys: str
 # --------------------------------------------------------------------------- bulk
 
 
-def load_reports_bulk(db, items: Iterable[tuple[str, dict, str | None]], *, defer_indexes: bool = True) -> int:
+def prepare_report(sha: str, report: dict, portal: str | None, region: str | None, level: str | None,
+                   now: str) -> tuple:
+    """Everything the bulk loader writes for one new report, without its id (pure: runs in worker
+    processes): (report row values, {table: fact rows without report}, report_numbers cells,
+    check rows without report, (title tokens, text tokens))."""
+    rec = report_row(sha, report, portal, region, level, now=now, digest=_report_hash(report, portal))
+    facts = {t: [f[1:] for f in rows] for t, rows in fact_rows(report, 0).items()}
+    cells = {}
+    for table, rows in facts.items():
+        for f in rows:
+            col = schema.CELL_COLUMNS.get((table, f[0], f[1]))
+            if col is not None:
+                cells[col] = f[2]
+    checks = [c[1:] for c in check_rows(0, report_checks(report))]
+    tokens = search._tokens_for(report.get("title"), report.get("text"), report.get("agency"))
+    return sha, portal, tuple(rec.values()), facts, cells, checks, tokens
+
+
+_POOL_PORTALS: dict = {}
+
+
+def _prepare_item(args) -> tuple:
+    sha, report, portal, now = args
+    region, level = _POOL_PORTALS.get(portal, (None, None)) if portal else (None, None)
+    return prepare_report(sha, report, portal, region, level, now)
+
+
+def load_reports_bulk(db, items: Iterable[tuple], *, defer_indexes: bool = True, workers: int = 0,
+                      prepared: bool = False) -> int:
     """Load many *new* documents' reports in one transaction with executemany (backfills, the
-    benchmark): ``items`` yields (sha256, report, portal). Documents already in the archive go
-    through :func:`load_report` (replace semantics). The secondary indexes of the fact tables are
-    dropped during the load and rebuilt after it when ``defer_indexes``. Returns reports loaded."""
+    benchmark): ``items`` yields (sha256, report, portal), or — with ``prepared=True`` — the tuples
+    of :func:`prepare_report` made elsewhere (e.g. in the caller's worker processes). ``workers`` > 0
+    prepares the rows (tokens, facts, hashes: most of the CPU) in that many processes while this one
+    writes. Documents already in the archive go through :func:`load_report` (replace semantics).
+    The secondary indexes of the checks table are dropped during the load and rebuilt after it when
+    ``defer_indexes``. Returns reports loaded."""
+    global _POOL_PORTALS
     conn = db.conn
     known = {r[0] for r in conn.execute("SELECT sha256 FROM reports")}
     portals = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, region_code, level FROM portals")}
@@ -380,44 +425,65 @@ def load_reports_bulk(db, items: Iterable[tuple[str, dict, str | None]], *, defe
     first_id = next_id
     facts: dict[str, list] = {t: [] for t in FACT_SECTIONS}
     now = _now()
-    conn.execute("PRAGMA cache_size = -262144")  # 256 MB while bulk loading and re-indexing
-    with conn:
-        if defer_indexes:
-            for name in schema.FACT_INDEXES:
-                conn.execute(f"DROP INDEX IF EXISTS [{name}]")
+    pool = None
+
+    def fresh(items):  # documents already archived (or twice in items) are replaced by load_report after
         for sha, report, portal in items:
             if sha in known:
                 later.append((sha, report, portal))
                 continue
             known.add(sha)
-            rid = next_id
-            next_id += 1
-            if portal and portal not in portals:
-                _stub_portal(conn, portal)
-                portals[portal] = (None, None)
-            region, level = portals.get(portal, (None, None)) if portal else (None, None)
-            rec = report_row(sha, report, portal, region, level, now=now, digest=_report_hash(report, portal))
-            row = (rid, *rec.values())
-            report_rows.append(row)
-            cells = {}
-            for table, rows in fact_rows(report, rid).items():
-                facts[table].extend(rows)
-                for f in rows:
-                    col = schema.CELL_COLUMNS.get((table, f[1], f[2]))
-                    if col is not None:
-                        cells[col] = f[3]
-            numbers_rows.append((rid, *(rec[c] for c in schema.NUMBERS_REPORT_COLS),
-                                 *(cells.get(c) for c in schema.AGGREGATE_CELLS)))
-            checks_rows.extend(check_rows(rid, report_checks(report)))
-            a, b = search._tokens_for(report.get("title"), report.get("text"), report.get("agency"))
-            fts_rows.append((rid, a, b))
-            if len(report_rows) >= 2000:
-                _flush_bulk(conn, report_rows, facts, checks_rows, fts_rows, numbers_rows)
-        _flush_bulk(conn, report_rows, facts, checks_rows, fts_rows, numbers_rows)
-        # corrections recorded against ids before their report existed (none normally): apply them
-        refresh_numbers(conn, [r[0] for r in conn.execute(
-            "SELECT DISTINCT report FROM corrections WHERE report >= ?", (first_id,))])
-        conn.executemany("INSERT OR IGNORE INTO documents (sha256) VALUES (?)", [(s,) for s in known])
+            yield sha, report, portal
+
+    if prepared:
+        stream = iter(items)
+    elif workers > 0:
+        import multiprocessing as mp
+
+        _POOL_PORTALS = portals
+        pool = mp.get_context("fork").Pool(workers)
+        stream = pool.imap(_prepare_item, ((s, r, p, now) for s, r, p in fresh(items)), chunksize=32)
+    else:
+        stream = (prepare_report(s, r, p, *(portals.get(p, (None, None)) if p else (None, None)), now)
+                  for s, r, p in fresh(items))
+    numbers_at = [REPORT_COLUMNS.index(c) for c in schema.NUMBERS_REPORT_COLS]
+    format_at = REPORT_COLUMNS.index("format")
+    docs: list[tuple] = []
+    conn.execute("PRAGMA cache_size = -262144")  # 256 MB while bulk loading and re-indexing
+    try:
+        with conn:
+            if defer_indexes:
+                for name in schema.FACT_INDEXES:
+                    conn.execute(f"DROP INDEX IF EXISTS [{name}]")
+            for sha, portal, rec, rep_facts, cells, checks, tokens in stream:
+                if prepared:
+                    if sha in known:
+                        raise ValueError(f"prepared report {sha} is already in the archive: use load_report")
+                    known.add(sha)
+                rid = next_id
+                next_id += 1
+                if portal and portal not in portals:
+                    _stub_portal(conn, portal)
+                    portals[portal] = (None, None)
+                report_rows.append((rid, *rec))
+                docs.append((sha, rec[format_at]))
+                for table, rows in rep_facts.items():
+                    facts[table].extend((rid, *f) for f in rows)
+                numbers_rows.append((rid, *(rec[i] for i in numbers_at),
+                                     *(cells.get(c) for c in schema.AGGREGATE_CELLS)))
+                checks_rows.extend((rid, *c) for c in checks)
+                fts_rows.append((rid, *tokens))
+                if len(report_rows) >= 2000:
+                    _flush_bulk(conn, report_rows, facts, checks_rows, fts_rows, numbers_rows)
+            _flush_bulk(conn, report_rows, facts, checks_rows, fts_rows, numbers_rows)
+            # corrections recorded against ids before their report existed (none normally): apply them
+            refresh_numbers(conn, [r[0] for r in conn.execute(
+                "SELECT DISTINCT report FROM corrections WHERE report >= ?", (first_id,))])
+            conn.executemany("INSERT OR IGNORE INTO documents (sha256, format) VALUES (?, ?)", docs)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
     if defer_indexes:
         for ddl in schema.FACT_INDEXES.values():
             conn.execute(ddl)
@@ -437,9 +503,7 @@ def _flush_bulk(conn, report_rows, facts, checks_rows, fts_rows, numbers_rows) -
                      f"VALUES ({', '.join('?' for _ in schema.NUMBERS_COLS)})", numbers_rows)
     numbers_rows.clear()
     for table, rows in facts.items():
-        k1, k2 = FACT_SECTIONS[table]
-        conn.executemany(f"INSERT OR REPLACE INTO [{table}] (report, [{k1}], [{k2}], value, raw, page, bbox) "
-                         "VALUES (?,?,?,?,?,?,?)", rows)
+        conn.executemany(_insert_facts_sql(table), rows)
         rows.clear()
     conn.executemany("INSERT INTO checks (report, code, [column], passed, detail) VALUES (?,?,?,?,?)", checks_rows)
     conn.executemany(f"INSERT INTO [{search.FTS_TABLE}](rowid, title_tokens, text_tokens) VALUES (?, ?, ?)", fts_rows)

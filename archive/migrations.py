@@ -96,6 +96,15 @@ def m005_publication_states(db) -> None:
         db.execute(f"DROP INDEX IF EXISTS [{name}]")
 
 
+@migrations()
+def m006_cell_locator(db) -> None:
+    """Where an HTML/Word cell was printed ({"table", "row", "col"} JSON), beside a PDF cell's page and
+    bbox: every number links to its source."""
+    for table in schema.FACT_TABLES:
+        if "locator" not in {c.name for c in db[table].columns}:
+            db.execute(f"ALTER TABLE [{table}] ADD COLUMN [locator] TEXT")
+
+
 # --------------------------------------------------------------------------- checked on open
 def labels_hash() -> str:
     blob = json.dumps(schema.label_tables(), ensure_ascii=False, sort_keys=True)

@@ -199,14 +199,14 @@ def _corrected_view(table: str) -> str:
     return f"""SELECT f.[report], f.[{k1}], f.[{k2}],
        CASE WHEN c.[id] IS NOT NULL THEN c.[value] ELSE f.[value] END AS [value],
        f.[value] AS [extracted_value], c.[id] AS [correction], c.[why] AS [correction_reason],
-       f.[raw], f.[page], f.[bbox]
+       f.[raw], f.[page], f.[bbox], f.[locator]
 FROM [{table}] f
 LEFT JOIN [corrections] c ON c.[id] = (
     SELECT max(x.[id]) FROM [corrections] x
     WHERE x.[report] = f.[report] AND x.[table_name] = '{table}' AND x.[keys] = f.[{k1}] || '.' || f.[{k2}])
 UNION ALL
 SELECT c.[report], substr(c.[keys], 1, instr(c.[keys], '.') - 1), substr(c.[keys], instr(c.[keys], '.') + 1),
-       c.[value], NULL, c.[id], c.[why], NULL, NULL, NULL
+       c.[value], NULL, c.[id], c.[why], NULL, NULL, NULL, NULL
 FROM [corrections] c
 WHERE c.[table_name] = '{table}'
   AND c.[id] = (SELECT max(x.[id]) FROM [corrections] x

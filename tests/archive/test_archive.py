@@ -428,3 +428,23 @@ def test_one_report_row_builder():
     db = sqlite_utils.Database(memory=True)
     db = open_archive(db)
     assert set(REPORT_COLUMNS) | {"id"} == {c.name for c in db["reports"].columns}
+
+
+def test_bulk_load_in_worker_processes_equals_one_by_one(tmp_path, shared):
+    from archive import load_portals, load_reports_bulk
+
+    from archive_build import PORTALS, corpus_reports
+
+    items = [(it["sha256"], it["report"], it["portal"]) for it in corpus_reports(shared)]
+    dumps = []
+    for name, load in (("one", lambda db: [load_report(db, *it) for it in items]),
+                       ("workers", lambda db: load_reports_bulk(db, items + items[:3], workers=2))):
+        db = open_archive(tmp_path / f"{name}.db")
+        load_portals(db, PORTALS)
+        load(db)
+        d = _dump(db)
+        for r in d["reports"]:
+            r.pop("extracted_at", None)
+        d["documents"].sort(key=lambda r: r["sha256"])
+        dumps.append(d)
+    assert dumps[0] == dumps[1]
