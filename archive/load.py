@@ -406,6 +406,20 @@ def _prepare_item(args) -> tuple:
     return prepare_report(sha, report, portal, region, level, now)
 
 
+def _bounded_imap(pool, fn, args, window: int):
+    """pool.imap with at most ``window`` results in flight (imap queues every result in memory when the
+    consumer is slower than the workers)."""
+    from collections import deque
+
+    pending: deque = deque()
+    for a in args:
+        pending.append(pool.apply_async(fn, (a,)))
+        if len(pending) >= window:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
+
+
 def load_reports_bulk(db, items: Iterable[tuple], *, defer_indexes: bool = True, workers: int = 0,
                       prepared: bool = False) -> int:
     """Load many *new* documents' reports in one transaction with executemany (backfills, the
@@ -442,7 +456,7 @@ def load_reports_bulk(db, items: Iterable[tuple], *, defer_indexes: bool = True,
 
         _POOL_PORTALS = portals
         pool = mp.get_context("fork").Pool(workers)
-        stream = pool.imap(_prepare_item, ((s, r, p, now) for s, r, p in fresh(items)), chunksize=32)
+        stream = _bounded_imap(pool, _prepare_item, ((s, r, p, now) for s, r, p in fresh(items)), 32 * workers)
     else:
         stream = (prepare_report(s, r, p, *(portals.get(p, (None, None)) if p else (None, None)), now)
                   for s, r, p in fresh(items))

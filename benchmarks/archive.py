@@ -172,9 +172,18 @@ def prepared_stream(slots: int, workers: int, now: str, chunk: int = 200):
         for t in tasks:
             yield from _prepare_chunk(t)
         return
+    from collections import deque
+
+    # a bounded window of chunks in flight: Pool.imap would queue every result in memory when the
+    # writing process is the slower one (gigabytes at a million reports)
     with mp.get_context("fork").Pool(workers) as pool:
-        for batch in pool.imap(_prepare_chunk, tasks):
-            yield from batch
+        window: deque = deque()
+        for t in tasks:
+            window.append(pool.apply_async(_prepare_chunk, (t,)))
+            if len(window) >= 3 * workers:
+                yield from window.popleft().get()
+        while window:
+            yield from window.popleft().get()
 
 
 def synthetic(n: int, seed: int = 7):
