@@ -176,14 +176,25 @@ def prepared_stream(slots: int, workers: int, now: str, chunk: int = 200):
 
     # a bounded window of chunks in flight: Pool.imap would queue every result in memory when the
     # writing process is the slower one (gigabytes at a million reports)
+    t0, done, step = time.perf_counter(), 0, max(chunk, slots // 20 // chunk * chunk)
+
+    def progress(n: int) -> None:
+        nonlocal done
+        if (done + n) // step > done // step:
+            print(f"  … {done + n:,} of {slots:,} slots prepared and handed to the writer in "
+                  f"{time.perf_counter() - t0:.0f} s (load average {os.getloadavg()[0]:.1f})", flush=True)
+        done += n
+
     with mp.get_context("fork").Pool(workers) as pool:
         window: deque = deque()
         for t in tasks:
             window.append(pool.apply_async(_prepare_chunk, (t,)))
             if len(window) >= 3 * workers:
                 yield from window.popleft().get()
+                progress(chunk)
         while window:
             yield from window.popleft().get()
+            progress(chunk)
 
 
 def synthetic(n: int, seed: int = 7):
