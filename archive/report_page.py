@@ -113,7 +113,6 @@ def cells(conn, rid: int) -> dict[str, dict[tuple, dict]]:
 
 
 def report_data(conn, rid: int) -> dict | None:
-    conn.row_factory = None
     r = conn.execute("SELECT id, sha256, portal, agency, year, template, title, format, status, error_code, "
                      "published_date, pages, failed_checks, extractor_version FROM reports WHERE id = ?",
                      (rid,)).fetchone()
