@@ -127,7 +127,7 @@ ORDER BY coalesce(r.review_corrected, 0) + coalesce(r.litigation_direct_correcte
 FROM findings f LEFT JOIN portals p ON p.id = f.portal
 WHERE f.kind = 'missing.report' AND (:year = '' OR f.year = CAST(:year AS INTEGER))
   AND (:region = '' OR p.region_code LIKE :region || '%' OR f.agency LIKE '%' || :region || '%')
-ORDER BY f.year DESC, p.region_code, f.portal, f.agency""",
+ORDER BY f.year DESC, p.region_code, f.portal, f.agency LIMIT 2000""",
             "params": ["year", "region"],
         },
         "publication_unknown": {
@@ -305,7 +305,8 @@ def tables() -> dict:
         "reports": {"title": "年度报告", "description": "每个提取过的文件一份报告。正文可全文检索（标题、机关、正文），"
                                                      "支持 2 字词（复议、诉讼）和更长的词（行政复议、政府信息公开、本机关不掌握）。",
                     "fts_table": FTS_TABLE, "fts_pk": "id", "label_column": "title",
-                    "facets": ["year", "status", "template", "level"], "sort_desc": "year",
+                    # facets on indexed columns only: a facet on template/level scans every report's full text
+                    "facets": ["year", "status"], "sort_desc": "year",
                     "columns": {"agency": "发布机关", "region_code": "行政区划代码", "level": "层级", "year": "报告年度",
                                 "template": "表格模板：2021（国办公开办函〔2021〕30号）、2019（〔2019〕60号）",
                                 "title": "标题", "published_date": "发布日期", "status": "ok 有表格 · no_tables · needs_ocr · error",

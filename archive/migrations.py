@@ -105,6 +105,14 @@ def m006_cell_locator(db) -> None:
             db.execute(f"ALTER TABLE [{table}] ADD COLUMN [locator] TEXT")
 
 
+@migrations()
+def m007_findings_by_report(db) -> None:
+    """A report's findings by report (the report page's continuity marks, Datasette's row page counting
+    the rows that point at a report): a full scan of millions of findings without these."""
+    db.execute("CREATE INDEX IF NOT EXISTS [idx_findings_report] ON [findings]([report])")
+    db.execute("CREATE INDEX IF NOT EXISTS [idx_findings_previous_report] ON [findings]([previous_report])")
+
+
 # --------------------------------------------------------------------------- checked on open
 def labels_hash() -> str:
     blob = json.dumps(schema.label_tables(), ensure_ascii=False, sort_keys=True)
