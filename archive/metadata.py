@@ -386,6 +386,7 @@ def build_metadata(db_name: str = "archive") -> dict:
             "勾稽关系检查、缺报和上年结转连续性。数字按原文读取，从不猜测；人工更正单独记录，不覆盖原值。</p>"
             "<p>从这里开始：<a href=\"/-/dashboards/overview\">概览图表</a> · "
             f"<a href=\"/{db_name}/report_totals\">报告主要数字</a> · "
+            f"<a href=\"/{db_name}/search\">全文检索</a> · "
             f"<a href=\"/{db_name}/top_requests\">申请最多的机关</a> · "
             f"<a href=\"/{db_name}/missing_reports\">缺报</a> · "
             f"<a href=\"/{db_name}/failed_identities\">数字对不上</a></p>"),
