@@ -189,3 +189,34 @@ def test_number_to_its_source_in_chromium(server, served_pdf, tmp_path):
     ry0, ry1 = min(y for _, y in red), max(y for _, y in red)
     inner = screen.crop((rx0 + 3, ry0 + 3, rx1 - 2, ry1 - 2)).convert("L")
     assert min(inner.getdata()) < 110, "the highlighted box in the browser does not lie over the digits"
+
+
+def test_report_page_marks_corrections_failed_identities_and_continuity(tmp_path):
+    import json
+
+    from archive import add_correction
+    from archive.cli import make_datasette
+
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "archive"
+    db = open_archive(tmp_path / "archive.db")
+    load_portals(db, [{"id": "demo-shili", "name": "示例市人民政府办公室", "region_code": "139900",
+                       "level": "department", "family": "demo", "listing_urls": []}])
+    ids = {}
+    for y in (2023, 2024):
+        r = json.loads((fixtures / f"shili-{y}.json").read_text(encoding="utf-8"))
+        if y == 2024:  # the extractor found an identity broken in column 自然人
+            r["checks"] = [{**c, "passed": False} if c["code"] == "applications.balance"
+                           and c.get("column") == "natural_person" else c for c in r["checks"]]
+        ids[y] = load_report(db, f"{y:064x}", r, "demo-shili")
+    add_correction(db, who="王", why="印刷错误", table="applications", report=ids[2024], keys="granted.total", value=71)
+    cross_report_checks(db, today=__import__("datetime").date(2026, 11, 28), years=[2023, 2024])
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    page = _get(make_datasette(tmp_path / "archive.db"), f"/-/report/archive/{ids[2024]}").text
+    # the correction: corrected value shown, the printed one struck through beside it
+    assert re.search(r'data-cell="applications\.granted\.total"[^>]*>71</a><del[^>]*>70</del>', page)
+    # the failed identity is listed and its column marked
+    assert 'data-check="applications.balance"' in page and 'class="failed">自然人</th>' in page
+    # 上年结转 9 ≠ last year's 结转下年度 7: the continuity mark beside the number
+    assert re.search(r'data-continuity="total">✗ 上年结转下年度 <a href="/-/report/archive/\d+">7</a>', page)
+    assert f'上一年度报告（2023）' in page
