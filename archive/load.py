@@ -71,13 +71,6 @@ def refresh_numbers(conn, report_ids: Iterable[int] | None = None) -> None:
     conn.executemany(sql, [(i,) for i in ids])
 
 
-def ensure_views(db) -> None:
-    """Kept for callers of the old name: the views are made by archive.migrations.ensure_views."""
-    from archive.migrations import ensure_views as _ensure
-
-    _ensure(db)
-
-
 def report_state(db) -> dict[str, dict]:
     """sha256 -> {"extractor_version", "status", "year", "portal"} for every document that has a
     report in the archive (what the flows call "done": a document without a row here is extracted
