@@ -85,11 +85,12 @@ def previous_report(conn, rid: int) -> int | None:
     if not cands:
         return None
     key = normalise_agency(agency)
-    same = [c for c in cands if normalise_agency(c[1]) == key or not key or not normalise_agency(c[1])
-            or normalise_agency(c[1]).endswith(key) or key.endswith(normalise_agency(c[1]))]
-    if same:
-        return same[0][0]
-    return cands[0][0] if len({normalise_agency(c[1]) for c in cands}) == 1 and len(cands) == 1 else None
+
+    def same_unit(other: str) -> bool:  # as archive.checks matches units: equal, or one name ends the other
+        return not key or not other or other == key or other.endswith(key) or key.endswith(other)
+
+    same = [c for c in cands if same_unit(normalise_agency(c[1]))]
+    return same[0][0] if same else None
 
 
 def cells(conn, rid: int) -> dict[str, dict[tuple, dict]]:
