@@ -220,3 +220,20 @@ def test_report_page_marks_corrections_failed_identities_and_continuity(tmp_path
     # 上年结转 9 ≠ last year's 结转下年度 7: the continuity mark beside the number
     assert re.search(r'data-continuity="total">✗ 上年结转下年度 <a href="/-/report/archive/\d+">7</a>', page)
     assert f'上一年度报告（2023）' in page
+
+
+def test_search_page_skips_the_count_over_every_match(served_pdf):
+    """A table search answers with the newest matches first and no total or facets (a count over
+    every match is linear in the archive); &_count=1 gives Datasette's default page back."""
+    from archive.cli import make_datasette
+
+    ds = make_datasette(served_pdf["db"])
+    fast = _get(ds, "/archive/reports.json?_search=%E5%A4%8D%E8%AE%AE&_shape=objects")  # 复议
+    assert fast.status_code == 200
+    body = fast.json()
+    assert body["filtered_table_rows_count"] is None and "sorted by id descending" in body["human_description_en"]
+    assert [r["id"] for r in body["rows"]] == sorted((r["id"] for r in body["rows"]), reverse=True)
+    full = _get(ds, "/archive/reports.json?_search=%E5%A4%8D%E8%AE%AE&_count=1&_shape=objects").json()
+    assert full["filtered_table_rows_count"] == len(full["rows"]) >= 1
+    assert {r["id"] for r in full["rows"]} == {r["id"] for r in body["rows"]}
+    assert _get(ds, "/archive/reports?_search=%E5%A4%8D%E8%AE%AE").status_code == 200
