@@ -26,11 +26,7 @@ import sqlite_utils
 
 from archive import schema, search
 
-FACT_SECTIONS = {
-    "active_disclosure": ("category", "measure"),
-    "applications": ("row", "applicant"),
-    "review_litigation": ("group", "outcome"),
-}
+FACT_SECTIONS = schema.FACT_TABLES  # report dict section == fact table name
 
 
 def _now() -> str:
@@ -44,9 +40,12 @@ def _json(v) -> str | None:
 
 
 # --------------------------------------------------------------------------- opening
-def open_archive(path, *, rebuild_views: bool = True) -> sqlite_utils.Database:
-    """Open (creating if needed) the archive at ``path`` with its schema ensured: tables, indexes,
-    label tables from extract/template.py, the FTS index and the views. WAL mode on disk."""
+def open_archive(path) -> sqlite_utils.Database:
+    """Open (creating if needed) the archive at ``path``, WAL mode on disk, and bring it up to date:
+    pending migrations (archive/migrations.py), label tables, search index version, views. Opening
+    a current archive writes nothing."""
+    from archive import migrations
+
     if isinstance(path, sqlite_utils.Database):
         db = path
     else:
@@ -55,43 +54,10 @@ def open_archive(path, *, rebuild_views: bool = True) -> sqlite_utils.Database:
         db = sqlite_utils.Database(path)
     conn = db.conn
     if str(path) != ":memory:":
-        db.enable_wal()
+        db.enable_wal()  # reads journal_mode first: no write when already WAL
     conn.execute("PRAGMA busy_timeout = 30000")
-    for ddl in schema.TABLES_DDL + schema.INDEXES:
-        conn.execute(ddl)
-    for name in schema.DROPPED_INDEXES:
-        conn.execute(f"DROP INDEX IF EXISTS [{name}]")
-    conn.execute(search.FTS_DDL)
-    with conn:
-        _ensure_numbers(conn)
-        for name, (pk, rows) in schema.label_tables().items():
-            db[name].create({k: (int if isinstance(v, int) else str) for k, v in _union_keys(rows).items()},
-                            pk=pk, if_not_exists=True)
-            conn.execute(f"DELETE FROM [{name}]")
-            db[name].insert_all(rows, pk=pk, alter=True)
-        meta = dict(conn.execute("SELECT key, value FROM archive_meta").fetchall())
-        if meta.get("search_version") != search.SEARCH_VERSION:
-            if meta.get("search_version") is not None:
-                search.rebuild_fts(conn)
-            conn.execute("INSERT OR REPLACE INTO archive_meta VALUES ('search_version', ?)", (search.SEARCH_VERSION,))
-        conn.execute("INSERT OR REPLACE INTO archive_meta VALUES ('schema_version', ?)", (schema.SCHEMA_VERSION,))
-    if rebuild_views:
-        ensure_views(db)
+    migrations.upgrade(db)
     return db
-
-
-def _ensure_numbers(conn) -> None:
-    """Create report_numbers and fill it from the facts when it is new or its columns changed."""
-    meta = conn.execute("SELECT value FROM archive_meta WHERE key = 'numbers_version'").fetchone()
-    if meta and meta[0] == schema.NUMBERS_VERSION:
-        conn.execute(schema.numbers_ddl())
-    else:
-        conn.execute(f"DROP TABLE IF EXISTS [{schema.NUMBERS_TABLE}]")
-        conn.execute(schema.numbers_ddl())
-        refresh_numbers(conn)
-        conn.execute("INSERT OR REPLACE INTO archive_meta VALUES ('numbers_version', ?)", (schema.NUMBERS_VERSION,))
-    for ddl in schema.NUMBERS_INDEXES:
-        conn.execute(ddl)
 
 
 def refresh_numbers(conn, report_ids: Iterable[int] | None = None) -> None:
@@ -105,24 +71,26 @@ def refresh_numbers(conn, report_ids: Iterable[int] | None = None) -> None:
     conn.executemany(sql, [(i,) for i in ids])
 
 
-def _union_keys(rows: list[dict]) -> dict:
-    out: dict = {}
-    for r in rows:
-        for k, v in r.items():
-            if k not in out or out[k] is None:
-                out[k] = v
+def report_state(db) -> dict[str, dict]:
+    """sha256 -> {"extractor_version", "status", "year", "portal"} for every document that has a
+    report in the archive (what the flows call "done": a document without a row here is extracted
+    and loaded by the next run). Reads whichever of ``reports``/``documents`` carries
+    ``extractor_version`` (the flows' test fakes keep a ``documents`` table only)."""
+    table = columns = None
+    for name in ("reports", "documents"):
+        if name in db.table_names():
+            cols = {c.name for c in db[name].columns}
+            if {"sha256", "extractor_version"} <= cols:
+                table, columns = name, cols
+                break
+    if table is None:
+        return {}
+    pick = [c for c in ("sha256", "extractor_version", "status", "year", "portal") if c in columns]
+    sql = f"select {', '.join(pick)} from [{table}] where extractor_version is not null"
+    out = {}
+    for row in db.query(sql):
+        out[row["sha256"]] = {k: row.get(k) for k in ("extractor_version", "status", "year", "portal")}
     return out
-
-
-def ensure_views(db) -> None:
-    existing = set(db.view_names())
-    for name, sql in schema.views().items():
-        current = db.execute("SELECT sql FROM sqlite_master WHERE type='view' AND name=?", [name]).fetchone()
-        if current and current[0].replace("IF NOT EXISTS ", "") == sql.replace("IF NOT EXISTS ", ""):
-            continue
-        if name in existing:
-            db.execute(f"DROP VIEW [{name}]")
-        db.execute(sql)
 
 
 # --------------------------------------------------------------------------- registry
@@ -224,8 +192,17 @@ def _number(v):
     return None
 
 
+FACT_COLUMNS = ("report", "key1", "key2", "value", "raw", "page", "bbox", "locator")
+
+
+def _locator(p: dict) -> str | None:
+    """Where an HTML/Word cell was printed: {"table", "row", "col"} of the document's tables."""
+    loc = {k: p[k] for k in ("table", "row", "col") if p.get(k) is not None}
+    return _json(loc) if loc else None
+
+
 def fact_rows(report: dict, report_id: int) -> dict[str, list[tuple]]:
-    """The report's three tables as tidy rows (report, key1, key2, value, raw, page, bbox)."""
+    """The report's three tables as tidy rows (report, key1, key2, value, raw, page, bbox, locator)."""
     prov = report.get("provenance") or {}
     out: dict[str, list[tuple]] = {}
     for section in FACT_SECTIONS:
@@ -239,11 +216,54 @@ def fact_rows(report: dict, report_id: int) -> dict[str, list[tuple]]:
                     raw = p.get("raw")
                     if raw is None and isinstance(v, str):
                         raw = v
-                    rows.append((report_id, k1, k2, _number(v), raw, p.get("page"), _json(p.get("bbox"))))
+                    rows.append((report_id, k1, k2, _number(v), raw, p.get("page"), _json(p.get("bbox")), _locator(p)))
                 else:  # a cell kept as printed text ("/", "—") has value null and the text as raw
-                    rows.append((report_id, k1, k2, _number(v), v if isinstance(v, str) else None, None, None))
+                    rows.append((report_id, k1, k2, _number(v), v if isinstance(v, str) else None, None, None, None))
         out[section] = rows
     return out
+
+
+def _insert_facts_sql(table: str) -> str:
+    k1, k2 = FACT_SECTIONS[table]
+    return (f"INSERT OR REPLACE INTO [{table}] (report, [{k1}], [{k2}], value, raw, page, bbox, locator) "
+            "VALUES (?,?,?,?,?,?,?,?)")
+
+
+def report_checks(report: dict) -> list[dict]:
+    """The identities as the extractor evaluated them (the report's ``checks``). The archive does not
+    evaluate them itself: a report keeps the checks of the extractor version that produced it."""
+    return [c for c in (report.get("checks") or []) if isinstance(c, dict)]
+
+
+def report_row(sha256: str, report: dict, portal: str | None, region: str | None, level: str | None, *,
+               now: str, digest: str) -> dict:
+    """The ``reports`` row of one extraction (all columns but ``id``): the one definition both
+    loaders use. ``region``/``level`` are the portal's, used when the report names none.
+    ``failed_checks`` is null when the extraction carries no ``checks`` at all."""
+    err = report.get("error") or {}
+    checks = report_checks(report)
+    return {
+        "sha256": sha256, "portal": portal, "agency": report.get("agency"),
+        "region_code": _s(report.get("region_code")) or region, "level": report.get("level") or level,
+        "year": report.get("year"), "template": report.get("template"), "title": report.get("title"),
+        "published_date": report.get("published_date"), "format": report.get("format"),
+        "pages": report.get("pages"),
+        "status": report.get("status") or ("ok" if any(report.get(t) for t in FACT_SECTIONS) else "no_tables"),
+        "error_code": err.get("code"), "error_message": err.get("message"),
+        "partial": None if report.get("partial") is None else int(bool(report.get("partial"))),
+        "warnings": _json(report.get("warnings") or None), "notes": _json(report.get("notes")),
+        "failed_checks": (sum(1 for c in checks if c.get("passed") is False) if "checks" in report else None),
+        "text": report.get("text"), "extractor_version": _s(report.get("extractor_version")),
+        "extracted_at": report.get("extracted_at") or now, "loaded_at": now, "report_hash": digest,
+    }
+
+
+REPORT_COLUMNS = tuple(report_row("", {}, None, None, None, now="", digest=""))
+
+
+def check_rows(report_id: int, checks: list[dict]) -> list[tuple]:
+    return [(report_id, c.get("code"), c.get("column") or c.get("group"),
+             None if c.get("passed") is None else int(bool(c.get("passed"))), c.get("detail")) for c in checks]
 
 
 def _report_hash(report: dict, portal) -> str:
@@ -274,27 +294,9 @@ def load_report(db, sha256: str, report: dict, portal: str | None = None) -> int
         region, level = None, None
         if portal:
             region, level = conn.execute("SELECT region_code, level FROM portals WHERE id = ?", (portal,)).fetchone()
-        err = report.get("error") or {}
-        if "checks" not in report and any(report.get(t) for t in FACT_SECTIONS):
-            from extract.template import run_checks  # an extraction without checks: evaluate them here
-
-            report = {**report, "checks": run_checks(report)}
-        checks = [c for c in (report.get("checks") or []) if isinstance(c, dict)]
-        row = {
-            "sha256": sha256, "portal": portal, "agency": report.get("agency"),
-            "region_code": _s(report.get("region_code")) or region, "level": report.get("level") or level,
-            "year": report.get("year"), "template": report.get("template"), "title": report.get("title"),
-            "published_date": report.get("published_date"), "format": report.get("format"),
-            "pages": report.get("pages"),
-            "status": report.get("status") or ("ok" if any(report.get(t) for t in FACT_SECTIONS) else "no_tables"),
-            "error_code": err.get("code"), "error_message": err.get("message"),
-            "partial": None if report.get("partial") is None else int(bool(report.get("partial"))),
-            "warnings": _json(report.get("warnings") or None), "notes": _json(report.get("notes")),
-            "failed_checks": sum(1 for c in checks if c.get("passed") is False),
-            "text": report.get("text"), "extractor_version": _s(report.get("extractor_version")),
-            "extracted_at": report.get("extracted_at") or _now(), "loaded_at": _now(), "report_hash": digest,
-        }
-        cols = list(row)
+        row = report_row(sha256, report, portal, region, level, now=_now(), digest=digest)
+        checks = report_checks(report)
+        cols = REPORT_COLUMNS
         if old:
             rid = old[0]
             search.unindex_report(conn, rid, old[1], old[2], old[3])
@@ -308,13 +310,9 @@ def load_report(db, sha256: str, report: dict, portal: str | None = None) -> int
                                f"VALUES ({', '.join(':' + c for c in cols)})", row)
             rid = cur.lastrowid
         for table, rows in fact_rows(report, rid).items():
-            k1, k2 = FACT_SECTIONS[table]
-            conn.executemany(f"INSERT OR REPLACE INTO [{table}] (report, [{k1}], [{k2}], value, raw, page, bbox) "
-                             "VALUES (?,?,?,?,?,?,?)", rows)
-        conn.executemany(
-            "INSERT INTO checks (report, code, [column], passed, detail) VALUES (?,?,?,?,?)",
-            [(rid, c.get("code"), c.get("column") or c.get("group"),
-              None if c.get("passed") is None else int(bool(c.get("passed"))), c.get("detail")) for c in checks])
+            conn.executemany(_insert_facts_sql(table), rows)
+        conn.executemany("INSERT INTO checks (report, code, [column], passed, detail) VALUES (?,?,?,?,?)",
+                         check_rows(rid, checks))
         refresh_numbers(conn, [rid])
         search.index_report(conn, rid, row["title"], row["text"], row["agency"])
     return rid
@@ -347,7 +345,7 @@ def record_run(db, summary: dict) -> int:
 
 
 # --------------------------------------------------------------------------- corrections
-CORRECTABLE = {t: ks for t, ks in FACT_SECTIONS.items()}
+CORRECTABLE = FACT_SECTIONS
 
 
 def add_correction(db, *, who: str, why: str, table: str, report: int, keys: str, value, at: str | None = None) -> int:
@@ -372,15 +370,59 @@ def add_correction(db, *, who: str, why: str, table: str, report: int, keys: str
 
 
 # --------------------------------------------------------------------------- bulk
-_FACT_INDEXES = ("idx_applications_cell", "idx_review_cell", "idx_active_cell", "idx_checks_report",
-                 "idx_checks_failed")
 
 
-def load_reports_bulk(db, items: Iterable[tuple[str, dict, str | None]], *, defer_indexes: bool = True) -> int:
+def prepare_report(sha: str, report: dict, portal: str | None, region: str | None, level: str | None,
+                   now: str) -> tuple:
+    """Everything the bulk loader writes for one new report, without its id (pure: runs in worker
+    processes): (report row values, {table: fact rows without report}, report_numbers cells,
+    check rows without report, (title tokens, text tokens))."""
+    rec = report_row(sha, report, portal, region, level, now=now, digest=_report_hash(report, portal))
+    facts = {t: [f[1:] for f in rows] for t, rows in fact_rows(report, 0).items()}
+    cells = {}
+    for table, rows in facts.items():
+        for f in rows:
+            col = schema.CELL_COLUMNS.get((table, f[0], f[1]))
+            if col is not None:
+                cells[col] = f[2]
+    checks = [c[1:] for c in check_rows(0, report_checks(report))]
+    tokens = search._tokens_for(report.get("title"), report.get("text"), report.get("agency"))
+    return sha, portal, tuple(rec.values()), facts, cells, checks, tokens
+
+
+_POOL_PORTALS: dict = {}
+
+
+def _prepare_item(args) -> tuple:
+    sha, report, portal, now = args
+    region, level = _POOL_PORTALS.get(portal, (None, None)) if portal else (None, None)
+    return prepare_report(sha, report, portal, region, level, now)
+
+
+def _bounded_imap(pool, fn, args, window: int):
+    """pool.imap with at most ``window`` results in flight (imap queues every result in memory when the
+    consumer is slower than the workers)."""
+    from collections import deque
+
+    pending: deque = deque()
+    for a in args:
+        pending.append(pool.apply_async(fn, (a,)))
+        if len(pending) >= window:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
+
+
+def load_reports_bulk(db, items: Iterable[tuple], *, defer_indexes: bool = True, workers: int = 0,
+                      prepared: bool = False) -> int:
     """Load many *new* documents' reports in one transaction with executemany (backfills, the
-    benchmark): ``items`` yields (sha256, report, portal). Documents already in the archive go
-    through :func:`load_report` (replace semantics). The secondary indexes of the fact tables are
-    dropped during the load and rebuilt after it when ``defer_indexes``. Returns reports loaded."""
+    benchmark): ``items`` yields (sha256, report, portal), or — with ``prepared=True`` — the tuples
+    of :func:`prepare_report` made elsewhere (e.g. in the caller's worker processes). ``workers`` > 0
+    prepares the rows (tokens, facts, hashes: most of the CPU) in that many processes while this one
+    writes. Documents already in the archive go through :func:`load_report` (replace semantics).
+    The secondary indexes of the checks table are dropped during the load and rebuilt after it when
+    ``defer_indexes``. Returns reports loaded."""
+    global _POOL_PORTALS
     conn = db.conn
     known = {r[0] for r in conn.execute("SELECT sha256 FROM reports")}
     portals = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, region_code, level FROM portals")}
@@ -389,73 +431,75 @@ def load_reports_bulk(db, items: Iterable[tuple[str, dict, str | None]], *, defe
     report_rows, fts_rows, checks_rows, numbers_rows = [], [], [], []
     first_id = next_id
     facts: dict[str, list] = {t: [] for t in FACT_SECTIONS}
-    cols = None
     now = _now()
-    conn.execute("PRAGMA cache_size = -262144")  # 256 MB while bulk loading and re-indexing
-    with conn:
-        if defer_indexes:
-            for name in _FACT_INDEXES:
-                conn.execute(f"DROP INDEX IF EXISTS [{name}]")
+    pool = None
+
+    def fresh(items):  # documents already archived (or twice in items) are replaced by load_report after
         for sha, report, portal in items:
             if sha in known:
                 later.append((sha, report, portal))
                 continue
             known.add(sha)
-            rid = next_id
-            next_id += 1
-            if portal and portal not in portals:
-                _stub_portal(conn, portal)
-                portals[portal] = (None, None)
-            region, level = portals.get(portal, (None, None)) if portal else (None, None)
-            if "checks" not in report and any(report.get(t) for t in FACT_SECTIONS):
-                from extract.template import run_checks
+            yield sha, report, portal
 
-                report = {**report, "checks": run_checks(report)}
-            checks = [c for c in (report.get("checks") or []) if isinstance(c, dict)]
-            err = report.get("error") or {}
-            row = (rid, sha, portal, report.get("agency"), _s(report.get("region_code")) or region,
-                   report.get("level") or level, report.get("year"), report.get("template"), report.get("title"),
-                   report.get("published_date"), report.get("format"), report.get("pages"),
-                   report.get("status") or ("ok" if any(report.get(t) for t in FACT_SECTIONS) else "no_tables"),
-                   err.get("code"), err.get("message"), None if report.get("partial") is None else int(bool(report["partial"])),
-                   _json(report.get("warnings") or None), _json(report.get("notes")),
-                   sum(1 for c in checks if c.get("passed") is False), report.get("text"),
-                   _s(report.get("extractor_version")), report.get("extracted_at") or now, now,
-                   _report_hash(report, portal))
-            report_rows.append(row)
-            cells = {}
-            for table, rows in fact_rows(report, rid).items():
-                facts[table].extend(rows)
-                for f in rows:
-                    col = schema.CELL_COLUMNS.get((table, f[1], f[2]))
-                    if col is not None:
-                        cells[col] = f[3]
-            rec = dict(zip(_REPORT_COLS, row))
-            numbers_rows.append((rid, *(rec[c] for c in schema.NUMBERS_REPORT_COLS),
-                                 *(cells.get(c) for c in schema.AGGREGATE_CELLS)))
-            checks_rows.extend((rid, c.get("code"), c.get("column") or c.get("group"),
-                                None if c.get("passed") is None else int(bool(c.get("passed"))), c.get("detail"))
-                               for c in checks)
-            a, b = search._tokens_for(report.get("title"), report.get("text"), report.get("agency"))
-            fts_rows.append((rid, a, b))
-            if len(report_rows) >= 2000:
-                _flush_bulk(conn, report_rows, facts, checks_rows, fts_rows, numbers_rows)
-        _flush_bulk(conn, report_rows, facts, checks_rows, fts_rows, numbers_rows)
-        # corrections recorded against ids before their report existed (none normally): apply them
-        refresh_numbers(conn, [r[0] for r in conn.execute(
-            "SELECT DISTINCT report FROM corrections WHERE report >= ?", (first_id,))])
-        conn.executemany("INSERT OR IGNORE INTO documents (sha256) VALUES (?)", [(s,) for s in known])
+    if prepared:
+        stream = iter(items)
+    elif workers > 0:
+        import multiprocessing as mp
+
+        _POOL_PORTALS = portals
+        pool = mp.get_context("fork").Pool(workers)
+        stream = _bounded_imap(pool, _prepare_item, ((s, r, p, now) for s, r, p in fresh(items)), 32 * workers)
+    else:
+        stream = (prepare_report(s, r, p, *(portals.get(p, (None, None)) if p else (None, None)), now)
+                  for s, r, p in fresh(items))
+    numbers_at = [REPORT_COLUMNS.index(c) for c in schema.NUMBERS_REPORT_COLS]
+    format_at = REPORT_COLUMNS.index("format")
+    docs: list[tuple] = []
+    conn.execute("PRAGMA cache_size = -262144")  # 256 MB while bulk loading and re-indexing
+    try:
+        with conn:
+            if defer_indexes:
+                for name in schema.FACT_INDEXES:
+                    conn.execute(f"DROP INDEX IF EXISTS [{name}]")
+            for sha, portal, rec, rep_facts, cells, checks, tokens in stream:
+                if prepared:
+                    if sha in known:
+                        raise ValueError(f"prepared report {sha} is already in the archive: use load_report")
+                    known.add(sha)
+                rid = next_id
+                next_id += 1
+                if portal and portal not in portals:
+                    _stub_portal(conn, portal)
+                    portals[portal] = (None, None)
+                report_rows.append((rid, *rec))
+                docs.append((sha, rec[format_at]))
+                for table, rows in rep_facts.items():
+                    facts[table].extend((rid, *f) for f in rows)
+                numbers_rows.append((rid, *(rec[i] for i in numbers_at),
+                                     *(cells.get(c) for c in schema.AGGREGATE_CELLS)))
+                checks_rows.extend((rid, *c) for c in checks)
+                fts_rows.append((rid, *tokens))
+                if len(report_rows) >= 2000:
+                    _flush_bulk(conn, report_rows, facts, checks_rows, fts_rows, numbers_rows)
+            _flush_bulk(conn, report_rows, facts, checks_rows, fts_rows, numbers_rows)
+            # corrections recorded against ids before their report existed (none normally): apply them
+            refresh_numbers(conn, [r[0] for r in conn.execute(
+                "SELECT DISTINCT report FROM corrections WHERE report >= ?", (first_id,))])
+            conn.executemany("INSERT OR IGNORE INTO documents (sha256, format) VALUES (?, ?)", docs)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
     if defer_indexes:
-        for ddl in schema.INDEXES:
+        for ddl in schema.FACT_INDEXES.values():
             conn.execute(ddl)
     for sha, report, portal in later:
         load_report(db, sha, report, portal)
     return len(known)
 
 
-_REPORT_COLS = ("id", "sha256", "portal", "agency", "region_code", "level", "year", "template", "title",
-                "published_date", "format", "pages", "status", "error_code", "error_message", "partial", "warnings",
-                "notes", "failed_checks", "text", "extractor_version", "extracted_at", "loaded_at", "report_hash")
+_REPORT_COLS = ("id", *REPORT_COLUMNS)
 
 
 def _flush_bulk(conn, report_rows, facts, checks_rows, fts_rows, numbers_rows) -> None:
@@ -466,9 +510,7 @@ def _flush_bulk(conn, report_rows, facts, checks_rows, fts_rows, numbers_rows) -
                      f"VALUES ({', '.join('?' for _ in schema.NUMBERS_COLS)})", numbers_rows)
     numbers_rows.clear()
     for table, rows in facts.items():
-        k1, k2 = FACT_SECTIONS[table]
-        conn.executemany(f"INSERT OR REPLACE INTO [{table}] (report, [{k1}], [{k2}], value, raw, page, bbox) "
-                         "VALUES (?,?,?,?,?,?,?)", rows)
+        conn.executemany(_insert_facts_sql(table), rows)
         rows.clear()
     conn.executemany("INSERT INTO checks (report, code, [column], passed, detail) VALUES (?,?,?,?,?)", checks_rows)
     conn.executemany(f"INSERT INTO [{search.FTS_TABLE}](rowid, title_tokens, text_tokens) VALUES (?, ?, ?)", fts_rows)

@@ -118,22 +118,41 @@ ORDER BY coalesce(r.review_corrected, 0) + coalesce(r.litigation_direct_correcte
         },
         "missing_reports": {
             "title": "缺报：应公开而未见年度报告的机关",
-            "description": "登记在册的门户 × 年度，截止日期（部门 1 月 31 日，人民政府 3 月 31 日）已过而无报告。"
-                           "由 cross_report_checks 计算。",
-            "sql": """SELECT f.portal AS 门户, f.agency AS 机关, p.region_code AS 区划, p.level AS 层级,
-  f.year AS 年度, f.deadline AS 截止日期
+            "description": "发布单位 × 年度：截止日期（部门 1 月 31 日，人民政府 3 月 31 日）已过，截止日期后门户抓取成功、"
+                           "栏目已覆盖该年度，仍未见报告。门户受阻、抓取失败、从未抓取或栏目未翻到该年度的，不算缺报，"
+                           "见 publication_unknown。依据见“依据”列。",
+            "sql": """SELECT f.portal AS 门户, f.agency AS 机关, f.unit AS 单位, p.region_code AS 区划, p.level AS 层级,
+  f.year AS 年度, f.deadline AS 截止日期, json_extract(f.evidence, '$.reason') AS 依据,
+  json_extract(f.evidence, '$.last_successful_crawl') AS 最近成功抓取
 FROM findings f LEFT JOIN portals p ON p.id = f.portal
 WHERE f.kind = 'missing.report' AND (:year = '' OR f.year = CAST(:year AS INTEGER))
   AND (:region = '' OR p.region_code LIKE :region || '%' OR f.agency LIKE '%' || :region || '%')
-ORDER BY f.year DESC, p.region_code, f.portal""",
+ORDER BY f.year DESC, p.region_code, f.portal, f.agency LIMIT 2000""",
+            "params": ["year", "region"],
+        },
+        "publication_unknown": {
+            "title": "无法核实是否公开（不算缺报）",
+            "description": "截止日期已过、未见报告，但证据不足以认定缺报：门户受阻或抓取失败、从未抓取、截止日期后未成功抓取，"
+                           "或栏目未翻到该年度。",
+            "sql": """SELECT f.portal AS 门户, f.agency AS 机关, f.unit AS 单位, p.region_code AS 区划, f.year AS 年度,
+  f.deadline AS 截止日期, json_extract(f.evidence, '$.reason') AS 原因,
+  json_extract(f.evidence, '$.blocked') AS 受阻类型, json_extract(f.evidence, '$.last_crawl') AS 最近抓取,
+  json_extract(f.evidence, '$.last_successful_crawl') AS 最近成功抓取,
+  json_extract(f.evidence, '$.listing_oldest_year') AS 栏目最早年度
+FROM findings f LEFT JOIN portals p ON p.id = f.portal
+WHERE f.kind = 'missing.unknown' AND (:year = '' OR f.year = CAST(:year AS INTEGER))
+  AND (:region = '' OR p.region_code LIKE :region || '%' OR f.agency LIKE '%' || :region || '%')
+ORDER BY f.year DESC, p.region_code, f.portal, f.agency LIMIT 2000""",
             "params": ["year", "region"],
         },
         "failed_identities": {
             "title": "数字对不上：勾稽关系不成立的报告",
             "description": "报告自身表格的勾稽关系（本年新收＋上年结转＝总计＋结转等）不成立之处。",
+            # failed checks first (index on passed), each looked up in the narrow report_numbers: CROSS JOIN
+            # keeps that order (the planner otherwise walks every report of the year and probes its checks)
             "sql": f"""SELECT r.id AS report, r.agency AS 机关, r.year AS 年度, i.label AS 勾稽关系,
   c.[column] AS 列或组, c.detail AS 明细
-FROM checks c JOIN reports r ON r.id = c.report JOIN identities i ON i.code = c.code
+FROM checks c CROSS JOIN [{NUMBERS_TABLE}] r ON r.id = c.report JOIN identities i ON i.code = c.code
 WHERE c.passed = 0 AND {_YEAR} AND {_REGION}
 ORDER BY r.year DESC, r.agency, c.code LIMIT 500""",
             "params": ["year", "region"],
@@ -176,14 +195,13 @@ GROUP BY ar.key ORDER BY ar.position""",
         "search": {
             "title": "全文检索（含摘录）",
             "description": "按词检索标题和正文（2 字词如 复议、诉讼，4 字词如 行政复议，常用长词如 政府信息公开、本机关不掌握）。"
-                           "多个词用空格分开，全部须出现。",
+                           "多个词用空格分开，全部须出现。最新载入的 200 份在前（与档案大小无关的耗时）。",
             "sql": f"""SELECT r.id AS report, r.agency AS 机关, r.year AS 年度, r.title AS 标题,
   CASE WHEN instr(r.text, :q) > 0
        THEN '…' || substr(r.text, max(1, instr(r.text, :q) - 40), 120) || '…' END AS 摘录
-FROM reports r
-WHERE r.id IN (SELECT rowid FROM [{FTS_TABLE}] WHERE [{FTS_TABLE}] MATCH escape_fts(:q))
-  AND {_YEAR}
-ORDER BY r.year DESC, r.agency LIMIT 200""",
+FROM [{FTS_TABLE}] JOIN reports r ON r.id = [{FTS_TABLE}].rowid
+WHERE [{FTS_TABLE}] MATCH escape_fts(:q) AND {_YEAR}
+ORDER BY [{FTS_TABLE}].rowid DESC LIMIT 200""",
             "params": ["q", "year"],
         },
         "corrections_log": {
@@ -288,7 +306,8 @@ def tables() -> dict:
         "reports": {"title": "年度报告", "description": "每个提取过的文件一份报告。正文可全文检索（标题、机关、正文），"
                                                      "支持 2 字词（复议、诉讼）和更长的词（行政复议、政府信息公开、本机关不掌握）。",
                     "fts_table": FTS_TABLE, "fts_pk": "id", "label_column": "title",
-                    "facets": ["year", "status", "template", "level"], "sort_desc": "year",
+                    # facets on indexed columns only: a facet on template/level scans every report's full text
+                    "facets": ["year", "status"], "sort_desc": "year",
                     "columns": {"agency": "发布机关", "region_code": "行政区划代码", "level": "层级", "year": "报告年度",
                                 "template": "表格模板：2021（国办公开办函〔2021〕30号）、2019（〔2019〕60号）",
                                 "title": "标题", "published_date": "发布日期", "status": "ok 有表格 · no_tables · needs_ocr · error",
@@ -328,9 +347,12 @@ def tables() -> dict:
         "checks": {"title": "勾稽关系检查", "description": "提取时对每份报告计算的勾稽关系；passed=0 表示不成立（报告本身的数字对不上）。",
                    "facets": ["code", "passed"], "columns": {"code": "勾稽关系（identities）", "column": "申请人列或表四类别",
                                                               "passed": "1 成立 · 0 不成立", "detail": "算式"}},
-        "findings": {"title": "跨报告检查结果", "description": "上年结转连续性、缺报。",
-                     "facets": ["kind", "passed", "year"], "sort_desc": "year",
-                     "columns": {"kind": "continuity.carried_over（上年结转）· missing.report（缺报）",
+        "findings": {"title": "跨报告检查结果", "description": "上年结转连续性；发布单位 × 年度的公开状态："
+                                                             "missing.report 缺报（有证据），missing.unknown 无法核实（不算缺报）。",
+                     "facets": ["kind", "state", "passed", "year"], "sort_desc": "year",
+                     "columns": {"kind": "continuity.carried_over（上年结转）· missing.report（缺报）· missing.unknown（无法核实）",
+                                 "state": "missing 缺报 · unknown 无法核实", "unit": "发布单位（平台上的部门，规范化名称）",
+                                 "evidence": "依据（JSON）：最近抓取、最近成功抓取、受阻类型、栏目最早/最新年度、是否翻到最后一页、原因",
                                  "expected": "上年度结转下年度继续办理（件）", "actual": "本年度上年结转（件）",
                                  "deadline": "公开截止日期"}},
         "correction_deltas": {"title": "更正差额（每个单元格最新的更正）",
@@ -338,6 +360,9 @@ def tables() -> dict:
         "corrections": {"title": "人工更正", "description": "更正从不覆盖提取值：*_corrected 视图应用每个单元格最新的更正。",
                         "columns": {"who": "更正人", "at": "时间", "why": "理由", "table_name": "表",
                                     "keys": "单元格键 key1.key2（如 new_received.total）", "value": "更正后的值"}},
+        "crawls": {"title": "抓取记录（每次抓取 × 门户）", "description": "crawl health.jsonl：是否受阻、错误、栏目页数；"
+                                                                    "ok=1 表示栏目读到（或 304 未变）。缺报的证据。",
+                   "facets": ["ok", "blocked_kind", "close_reason"], "sort_desc": "finished_at"},
         "runs": {"title": "运行记录", "description": "每次抓取/提取运行的汇总。", "sort_desc": "started_at",
                  "facets": ["flow", "status"]},
         "labels": {"title": "模板标签（全部）", "description": "extract/template.py 的官方标签和顺序。",
@@ -361,6 +386,7 @@ def build_metadata(db_name: str = "archive") -> dict:
             "勾稽关系检查、缺报和上年结转连续性。数字按原文读取，从不猜测；人工更正单独记录，不覆盖原值。</p>"
             "<p>从这里开始：<a href=\"/-/dashboards/overview\">概览图表</a> · "
             f"<a href=\"/{db_name}/report_totals\">报告主要数字</a> · "
+            f"<a href=\"/{db_name}/search\">全文检索</a> · "
             f"<a href=\"/{db_name}/top_requests\">申请最多的机关</a> · "
             f"<a href=\"/{db_name}/missing_reports\">缺报</a> · "
             f"<a href=\"/{db_name}/failed_identities\">数字对不上</a></p>"),

@@ -98,23 +98,38 @@ TABLES_DDL = [
     """CREATE TABLE IF NOT EXISTS [archive_meta] ([key] TEXT PRIMARY KEY, [value] TEXT)""",
 ]
 
-INDEXES = [
+# The fact tables' cell indexes of the first schema; m005 drops them (aggregates read report_numbers).
+DROPPED_FACT_INDEXES = {
+    "idx_applications_cell": "CREATE INDEX IF NOT EXISTS [idx_applications_cell] ON [applications]([row], [applicant], [value])",
+    "idx_review_cell": "CREATE INDEX IF NOT EXISTS [idx_review_cell] ON [review_litigation]([group], [outcome], [value])",
+    "idx_active_cell": "CREATE INDEX IF NOT EXISTS [idx_active_cell] ON [active_disclosure]([category], [measure], [value])",
+}
+# Secondary indexes the bulk loader drops during a backfill and recreates after it (name -> DDL).
+FACT_INDEXES = {
+    "idx_checks_report": "CREATE INDEX IF NOT EXISTS [idx_checks_report] ON [checks]([report])",
+    "idx_checks_failed": "CREATE INDEX IF NOT EXISTS [idx_checks_failed] ON [checks]([passed], [code])",
+}
+# The indexes of the first schema (migration m001_initial); later ones are added by migrations.
+INITIAL_INDEXES = [
     "CREATE INDEX IF NOT EXISTS [idx_sources_portal] ON [sources]([portal])",
     "CREATE INDEX IF NOT EXISTS [idx_reports_portal_year] ON [reports]([portal], [year])",
     "CREATE INDEX IF NOT EXISTS [idx_reports_year] ON [reports]([year])",
     "CREATE INDEX IF NOT EXISTS [idx_reports_region] ON [reports]([region_code])",
     "CREATE INDEX IF NOT EXISTS [idx_reports_agency_year] ON [reports]([agency], [year])",
     "CREATE INDEX IF NOT EXISTS [idx_reports_status] ON [reports]([status])",
-    "CREATE INDEX IF NOT EXISTS [idx_applications_cell] ON [applications]([row], [applicant], [value])",
-    "CREATE INDEX IF NOT EXISTS [idx_review_cell] ON [review_litigation]([group], [outcome], [value])",
-    "CREATE INDEX IF NOT EXISTS [idx_active_cell] ON [active_disclosure]([category], [measure], [value])",
-    "CREATE INDEX IF NOT EXISTS [idx_checks_report] ON [checks]([report])",
-    "CREATE INDEX IF NOT EXISTS [idx_checks_failed] ON [checks]([passed], [code])",
-    "CREATE INDEX IF NOT EXISTS [idx_findings_kind_year] ON [findings]([kind], [passed], [year] DESC, [agency])",
+    *DROPPED_FACT_INDEXES.values(),
+    *FACT_INDEXES.values(),
+    "CREATE INDEX IF NOT EXISTS [idx_findings_kind] ON [findings]([kind], [passed])",
     "CREATE INDEX IF NOT EXISTS [idx_corrections_cell] ON [corrections]([report], [table_name], [keys])",
 ]
-# indexes an earlier schema had and this one replaces
-DROPPED_INDEXES = ["idx_findings_kind"]
+
+
+CRAWLS_DDL = """CREATE TABLE IF NOT EXISTS [crawls] (
+   [run_id] TEXT NOT NULL, [portal] TEXT NOT NULL REFERENCES [portals]([id]), [started_at] TEXT, [finished_at] TEXT,
+   [close_reason] TEXT, [ok] INTEGER, [blocked_kind] TEXT, [blocked_url] TEXT, [requests] INTEGER,
+   [listing_pages] INTEGER, [not_modified] INTEGER, [new_documents] INTEGER, [error_count] INTEGER,
+   [error_kinds] TEXT, [listing_end_reached] INTEGER,
+   PRIMARY KEY ([run_id], [portal]))"""
 
 
 # --------------------------------------------------------------------------- label tables
@@ -181,18 +196,17 @@ def _short(label: str) -> str:
 # --------------------------------------------------------------------------- views
 def _corrected_view(table: str) -> str:
     k1, k2 = FACT_TABLES[table]
-    return f"""CREATE VIEW IF NOT EXISTS [{table}_corrected] AS
-SELECT f.[report], f.[{k1}], f.[{k2}],
+    return f"""SELECT f.[report], f.[{k1}], f.[{k2}],
        CASE WHEN c.[id] IS NOT NULL THEN c.[value] ELSE f.[value] END AS [value],
        f.[value] AS [extracted_value], c.[id] AS [correction], c.[why] AS [correction_reason],
-       f.[raw], f.[page], f.[bbox]
+       f.[raw], f.[page], f.[bbox], f.[locator]
 FROM [{table}] f
 LEFT JOIN [corrections] c ON c.[id] = (
     SELECT max(x.[id]) FROM [corrections] x
     WHERE x.[report] = f.[report] AND x.[table_name] = '{table}' AND x.[keys] = f.[{k1}] || '.' || f.[{k2}])
 UNION ALL
 SELECT c.[report], substr(c.[keys], 1, instr(c.[keys], '.') - 1), substr(c.[keys], instr(c.[keys], '.') + 1),
-       c.[value], NULL, c.[id], c.[why], NULL, NULL, NULL
+       c.[value], NULL, c.[id], c.[why], NULL, NULL, NULL, NULL
 FROM [corrections] c
 WHERE c.[table_name] = '{table}'
   AND c.[id] = (SELECT max(x.[id]) FROM [corrections] x
@@ -258,8 +272,9 @@ NUMBERS_TABLE = "report_numbers"
 NUMBERS_REPORT_COLS = ("portal", "agency", "region_code", "level", "year", "template", "status", "failed_checks",
                        "title", "sha256")
 NUMBERS_COLS = ("id", *NUMBERS_REPORT_COLS, *AGGREGATE_CELLS)
-# bump when the columns of report_numbers or how they are computed change: open_archive rebuilds it
-NUMBERS_VERSION = "1:" + ",".join(NUMBERS_COLS)
+# What archives from before migrations recorded in archive_meta.numbers_version: m002 keeps their
+# report_numbers when it matches. A change of these columns is a new migration that rebuilds it.
+LEGACY_NUMBERS_VERSION = "1:" + ",".join(NUMBERS_COLS)
 
 
 def numbers_ddl() -> str:
@@ -293,27 +308,24 @@ def _report_totals_view() -> str:
     """A plain projection of report_numbers (SQLite flattens it: queries use the table's indexes)."""
     cols = ", ".join(f"n.[{c}]" for c in ("id", "portal", "agency", "region_code", "level", "year", "template",
                                            "status", "failed_checks", *HEADLINES, "title", "sha256"))
-    return f"CREATE VIEW IF NOT EXISTS [report_totals] AS\nSELECT {cols}\nFROM [{NUMBERS_TABLE}] n"
+    return f"SELECT {cols}\nFROM [{NUMBERS_TABLE}] n"
 
 
-def _labelled_views() -> list[str]:
-    return [
-        """CREATE VIEW IF NOT EXISTS [applications_labelled] AS
-SELECT f.[report], r.[agency], r.[year], f.[row], ar.[label] AS [row_label], f.[applicant],
+def _labelled_views() -> dict[str, str]:
+    return {
+        "applications_labelled": """SELECT f.[report], r.[agency], r.[year], f.[row], ar.[label] AS [row_label], f.[applicant],
        ac.[label] AS [applicant_label], f.[value], f.[extracted_value], f.[correction], f.[raw], f.[page],
        ar.[position] AS [row_position], ac.[position] AS [applicant_position]
 FROM [applications_corrected] f JOIN [reports] r ON r.[id] = f.[report]
 LEFT JOIN [application_rows] ar ON ar.[key] = f.[row]
 LEFT JOIN [applicant_columns] ac ON ac.[key] = f.[applicant]""",
-        """CREATE VIEW IF NOT EXISTS [review_litigation_labelled] AS
-SELECT f.[report], r.[agency], r.[year], f.[group], g.[label] AS [group_label], f.[outcome],
+        "review_litigation_labelled": """SELECT f.[report], r.[agency], r.[year], f.[group], g.[label] AS [group_label], f.[outcome],
        o.[label] AS [outcome_label], f.[value], f.[extracted_value], f.[correction], f.[raw], f.[page],
        g.[position] AS [group_position], o.[position] AS [outcome_position]
 FROM [review_litigation_corrected] f JOIN [reports] r ON r.[id] = f.[report]
 LEFT JOIN [review_groups] g ON g.[key] = f.[group]
 LEFT JOIN [review_outcomes] o ON o.[key] = f.[outcome]""",
-        """CREATE VIEW IF NOT EXISTS [active_disclosure_labelled] AS
-SELECT f.[report], r.[agency], r.[year], r.[template], f.[category],
+        "active_disclosure_labelled": """SELECT f.[report], r.[agency], r.[year], r.[template], f.[category],
        coalesce(json_extract(c.[labels], '$.' || r.[template]), c.[label]) AS [category_label], f.[measure],
        coalesce(json_extract(m.[labels], '$.' || r.[template]), m.[label]) AS [measure_label], m.[unit],
        f.[value], f.[extracted_value], f.[correction], f.[raw], f.[page],
@@ -321,7 +333,7 @@ SELECT f.[report], r.[agency], r.[year], r.[template], f.[category],
 FROM [active_disclosure_corrected] f JOIN [reports] r ON r.[id] = f.[report]
 LEFT JOIN [disclosure_categories] c ON c.[key] = f.[category]
 LEFT JOIN [disclosure_measures] m ON m.[key] = f.[measure]""",
-    ]
+    }
 
 
 def _deltas_view() -> str:
@@ -337,7 +349,7 @@ def _deltas_view() -> str:
 FROM [corrections] c
 WHERE c.[table_name] = '{table}' AND c.[id] = (SELECT max(x.[id]) FROM [corrections] x
       WHERE x.[report] = c.[report] AND x.[table_name] = c.[table_name] AND x.[keys] = c.[keys])""")
-    return ("CREATE VIEW IF NOT EXISTS [correction_deltas] AS\nSELECT d.*, coalesce(d.[value], 0) - coalesce(d.[extracted_value], 0) AS [delta]\nFROM (\n"
+    return ("SELECT d.*, coalesce(d.[value], 0) - coalesce(d.[extracted_value], 0) AS [delta]\nFROM (\n"
             + "\nUNION ALL\n".join(parts) + "\n) d")
 
 
@@ -348,8 +360,7 @@ def _applications_wide_view() -> str:
     cell = ("CASE WHEN c.[id] IS NOT NULL THEN c.[value] ELSE f.[value] END")
     cols = ",\n".join(f"  max(CASE WHEN f.[applicant] = '{c.key}' THEN {cell} END) AS [{c.key}]"
                       for c in T.APPLICANT_COLUMNS)
-    return f"""CREATE VIEW IF NOT EXISTS [applications_wide] AS
-SELECT f.[report], ar.[position] AS [row_position], f.[row], ar.[label] AS [row_label],
+    return f"""SELECT f.[report], ar.[position] AS [row_position], f.[row], ar.[label] AS [row_label],
 {cols},
   max(c.[id]) AS [correction]
 FROM [applications] f
@@ -366,10 +377,5 @@ def views() -> dict[str, str]:
     out["correction_deltas"] = _deltas_view()
     out["report_totals"] = _report_totals_view()
     out["applications_wide"] = _applications_wide_view()
-    for sql in _labelled_views():
-        name = sql.split("[", 1)[1].split("]", 1)[0]
-        out[name] = sql
+    out.update(_labelled_views())
     return out
-
-
-SCHEMA_VERSION = "1"

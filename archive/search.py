@@ -35,9 +35,14 @@ words instead: ``信息公开 申请``). Snippets cannot come from a contentless
 query ``search`` cuts a readable excerpt around the first occurrence from the original text with
 ``instr()``/``substr()``.
 
-Deleting a row from a contentless table needs the tokens it was indexed with; we recompute them
-from the stored text with the same :data:`SEARCH_VERSION`. When the version changes,
-:func:`ensure_fts` rebuilds the whole index.
+Deleting a row from a contentless table needs exactly the tokens it was indexed with (SQLite: with
+other tokens "the results may be unpredictable" — ghost postings or a corrupt index); we recompute
+them from the stored text. The tokens depend on this code, on jieba (its dictionary ships with
+it), on zhconv's tables and on the phrase list (which includes the template's labels), so the
+index's version, :func:`token_version`, names all four; :func:`ensure_index` (run by
+``open_archive``) rebuilds the whole index whenever the archive's recorded version differs, before
+any report can be re-indexed. A jieba or zhconv upgrade therefore costs one rebuild, never a wrong
+delete.
 """
 from __future__ import annotations
 
@@ -46,7 +51,7 @@ import re
 
 from nianbao.text import to_simplified
 
-SEARCH_VERSION = "2"  # bump when search_tokens() output can change: the FTS index is rebuilt
+SEARCH_VERSION = "3"  # bump when this module's tokens can change (the libraries are in token_version)
 FTS_TABLE = "reports_fts"
 NGRAM_MAX = 4
 
@@ -165,8 +170,36 @@ def unindex_report(conn, report_id: int, title, text, agency) -> None:
     )
 
 
+@functools.lru_cache(maxsize=1)
+def token_version() -> str:
+    """What the tokens are made by: this code, jieba, zhconv and the phrase list."""
+    import hashlib
+    from importlib.metadata import version
+
+    import jieba
+
+    phrase_hash = hashlib.sha1("\n".join(phrases()).encode()).hexdigest()[:10]
+    return f"{SEARCH_VERSION}:jieba-{jieba.__version__}:zhconv-{version('zhconv')}:phrases-{phrase_hash}"
+
+
+def ensure_index(db) -> bool:
+    """Create the FTS table, or rebuild it when the tokens' version changed. True when it wrote."""
+    conn = db.conn
+    have = conn.execute("SELECT value FROM archive_meta WHERE key = 'search_version'").fetchone()
+    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (FTS_TABLE,)).fetchone()
+    if have and have[0] == token_version() and exists:
+        return False
+    with db.atomic():
+        if exists and (have is None or have[0] != token_version()):
+            rebuild_fts(conn)
+        else:
+            conn.execute(FTS_DDL)
+        conn.execute("INSERT OR REPLACE INTO archive_meta VALUES ('search_version', ?)", (token_version(),))
+    return True
+
+
 def rebuild_fts(conn) -> int:
-    """Drop and rebuild the whole index from reports (after a SEARCH_VERSION change)."""
+    """Drop and rebuild the whole index from reports (after a token_version() change)."""
     conn.execute(f"DROP TABLE IF EXISTS [{FTS_TABLE}]")
     conn.execute(FTS_DDL)
     n = 0

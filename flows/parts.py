@@ -68,6 +68,12 @@ def cross_report_checks(db) -> Any:
     return _f(db)
 
 
+def load_health(db, records: list[dict], run_id: str) -> Any:
+    from archive import load_health as _f
+
+    return _f(db, records, run_id)
+
+
 def record_run(db, summary: dict) -> Any:
     from archive import record_run as _f
 
@@ -81,21 +87,7 @@ def load_portals(db, portals: list[dict]) -> Any:
 
 
 def report_state(db) -> dict[str, dict]:
-    """sha256 -> {"extractor_version", "status", "year", "portal"} for every document that has a
-    report in the archive. The flows' notion of "done": a document without a row here is
-    extracted and loaded by the next run."""
-    table = None
-    for name in ("reports", "documents"):
-        if name in db.table_names():
-            cols = {c.name for c in db[name].columns}
-            if {"sha256", "extractor_version"} <= cols:
-                table, columns = name, cols
-                break
-    if table is None:
-        return {}
-    pick = [c for c in ("sha256", "extractor_version", "status", "year", "portal") if c in columns]
-    sql = f"select {', '.join(pick)} from [{table}] where extractor_version is not null"
-    out = {}
-    for row in db.query(sql):
-        out[row["sha256"]] = {k: row.get(k) for k in ("extractor_version", "status", "year", "portal")}
-    return out
+    """sha256 -> {"extractor_version", "status", "year", "portal"}: see archive.report_state."""
+    from archive import report_state as _f
+
+    return _f(db)

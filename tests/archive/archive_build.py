@@ -6,7 +6,9 @@ import hashlib
 import json
 from pathlib import Path
 
-from archive import cross_report_checks, load_manifest, load_portals, load_report, open_archive
+from extract.template import run_checks
+
+from archive import cross_report_checks, load_health, load_manifest, load_portals, load_report, open_archive
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "archive"
 
@@ -48,6 +50,8 @@ def corpus_reports(shared: Path) -> list[dict]:
     for exp in sorted(corpus.rglob("*.expected.json")):
         stem = str(exp.relative_to(corpus))[: -len(".expected.json")]
         report = json.loads(exp.read_text(encoding="utf-8"))
+        # the expected JSONs are the extractor's tables; its report dict also carries the checks
+        report.setdefault("checks", run_checks(report))
         doc = next((p for p in (corpus / (stem + ".pdf"), corpus / (stem + ".txt")) if p.exists()), exp)
         if doc.suffix == ".txt":
             report["text"] = doc.read_text(encoding="utf-8")
@@ -81,6 +85,20 @@ def manifest_records(items: list[dict]) -> list[dict]:
     return recs
 
 
+def health_records() -> list[dict]:
+    """One crawl of each test portal (health.jsonl records): demo-shili and hebei-xingtai read to the
+    listing's last page, huaian-hongze read (listing not walked to its end), demo-quiet blocked."""
+    def rec(pid, **kw):
+        return {"portal": pid, "family": "demo", "started_at": "2026-11-28T02:00:00Z",
+                "finished_at": "2026-11-28T02:01:00Z", "requests": 5, "bytes": 1000, "new_documents": 1,
+                "known_documents": 0, "listing_pages": 2, "not_modified": 0, "rejected": 0, "empty_views": 0,
+                "close_reason": "finished", "errors": [], "blocked": None, **kw}
+    return [rec("demo-shili", listing_end_reached=True), rec("hebei-xingtai", listing_end_reached=True),
+            rec("huaian-hongze"),
+            rec("demo-quiet", listing_pages=0, blocked={"kind": "rs-412", "url": "http://127.0.0.1:9/q/"},
+                errors=[{"url": "http://127.0.0.1:9/q/", "kind": "http-412", "message": "blocked"}])]
+
+
 def build(path: Path, shared: Path):
     import datetime as dt
 
@@ -88,6 +106,7 @@ def build(path: Path, shared: Path):
     db = open_archive(path)
     load_portals(db, PORTALS)
     load_manifest(db, manifest_records(items))
+    load_health(db, health_records(), "20261128T020000-nightly")
     ids = {}
     for it in items:
         ids[it["name"]] = load_report(db, it["sha256"], it["report"], it["portal"])

@@ -129,6 +129,10 @@ def cross_report_checks(db):
     return []
 
 
+def load_health(db, records, run_id):
+    db["crawls"].insert_all([{"run_id": run_id, "portal": h.get("portal")} for h in records], alter=True)
+
+
 def record_run(db, summary):
     db["runs"].insert({k: (json.dumps(v) if isinstance(v, (list, dict)) else v) for k, v in summary.items()},
                       alter=True)
@@ -147,5 +151,5 @@ def install(monkeypatch, web: FakeWeb, ext: FakeExtractor):
     monkeypatch.setattr(parts, "extractor_version", lambda: ext.version)
     monkeypatch.setattr(parts, "extract_bytes", ext.extract_bytes)
     for name in ("open_archive", "load_manifest", "load_report", "cross_report_checks", "record_run",
-                 "load_portals"):
+                 "load_portals", "load_health"):
         monkeypatch.setattr(parts, name, globals()[name])
