@@ -50,6 +50,7 @@ import json
 import re
 import unicodedata
 from typing import Iterable
+from nianbao.text import utc_now
 
 GOVERNMENT_LEVELS = {"province", "city", "county", "district", "township", "town", "prefecture", "municipality",
                      "government"}
@@ -338,7 +339,7 @@ def cross_report_checks(db, *, today: dt.date | None = None, years: Iterable[int
     explicit = today is not None or years is not None
     today = today or dt.datetime.now(dt.timezone.utc).date()
     # the format of loaded_at/finished_at: a load in the same second as this call counts as changed next time
-    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = utc_now()
     conn = db.conn
     first = conn.execute("SELECT min(year) FROM report_numbers WHERE year >= 2008").fetchone()[0]
     due_key = json.dumps([first, sorted({y for y in range(first or today.year - 3, today.year)

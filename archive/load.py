@@ -16,7 +16,6 @@ portals referenced before they are known get stub rows.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -25,12 +24,9 @@ from typing import Iterable
 import sqlite_utils
 
 from archive import schema, search
+from nianbao.text import utc_now
 
 FACT_SECTIONS = schema.FACT_TABLES  # report dict section == fact table name
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _json(v) -> str | None:
@@ -294,7 +290,7 @@ def load_report(db, sha256: str, report: dict, portal: str | None = None) -> int
         region, level = None, None
         if portal:
             region, level = conn.execute("SELECT region_code, level FROM portals WHERE id = ?", (portal,)).fetchone()
-        row = report_row(sha256, report, portal, region, level, now=_now(), digest=digest)
+        row = report_row(sha256, report, portal, region, level, now=utc_now(), digest=digest)
         checks = report_checks(report)
         cols = REPORT_COLUMNS
         if old:
@@ -364,7 +360,7 @@ def add_correction(db, *, who: str, why: str, table: str, report: int, keys: str
     with db.conn:
         cur = db.conn.execute(
             "INSERT INTO corrections (who, at, why, table_name, report, keys, value) VALUES (?,?,?,?,?,?,?)",
-            (who, at or _now(), why, table, report, keys, value))
+            (who, at or utc_now(), why, table, report, keys, value))
         refresh_numbers(db.conn, [report])
     return cur.lastrowid
 
@@ -431,7 +427,7 @@ def load_reports_bulk(db, items: Iterable[tuple], *, defer_indexes: bool = True,
     report_rows, fts_rows, checks_rows, numbers_rows = [], [], [], []
     first_id = next_id
     facts: dict[str, list] = {t: [] for t in FACT_SECTIONS}
-    now = _now()
+    now = utc_now()
     pool = None
 
     def fresh(items):  # documents already archived (or twice in items) are replaced by load_report after

@@ -27,11 +27,11 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 from crawler.registry import load_registry, registry_path as _registry_path
 from nianbao.config import get_settings
+from nianbao.text import utc_now
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Settings for the offline sample site (a registry file with `sample: true`): no politeness delays.
@@ -161,7 +161,7 @@ def _run_subprocess(job, years, full, run_id, data_dir, reg, base, extra, run_di
         cmd += ["-s", f"{k}={v}"]
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE="crawler.settings")
     env["PYTHONPATH"] = str(PROJECT_ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    started = utc_now()
     failure = None
     try:
         proc = subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, timeout=timeout, stdout=subprocess.PIPE,
@@ -190,7 +190,7 @@ def _write_missing_health(hf: Path, ids, family, started, failure) -> None:
             if pid not in have:
                 fh.write(json.dumps({
                     "portal": pid, "family": family, "started_at": started,
-                    "finished_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "finished_at": utc_now(),
                     "requests": 0, "bytes": 0, "new_documents": 0, "known_documents": 0,
                     "errors": [{"url": None, "kind": FAILED_KIND, "message": failure[-500:]}],
                     "blocked": None}, ensure_ascii=False) + "\n")

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
-from pathlib import Path
 
 import click
 

@@ -41,15 +41,12 @@ from prefect.futures import as_completed  # noqa: E402
 from prefect.states import Completed  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.tasks import exponential_backoff  # noqa: E402
+from nianbao.text import utc_now
 
 LOAD_BATCH = 20  # reports per writer task (each document is still its own transaction)
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
 
 def _portal_dict(p: Any) -> dict:
     if isinstance(p, dict):
@@ -468,7 +465,7 @@ def summarise(kind: str, parameters: dict, run_id: str, started: str, t0: float,
         "flow": kind,
         "parameters": parameters,
         "started_at": started,
-        "finished_at": _now(),
+        "finished_at": utc_now(),
         "duration_s": round(time.monotonic() - t0, 2),
         "extractor_version": version,
         "portals_crawled": len({h.get("portal") for h in rec.health}) if crawled else 0,
@@ -509,7 +506,7 @@ def _run(kind: str, parameters: dict, *, crawl: dict | None, where: str | None =
          refresh: bool = False):
     """The steps in order. ``crawl``: ``{"registry", "portals", "regions", "years", "full"}`` to
     crawl first (nightly, backfill), or None (reextract)."""
-    t0, started, run_id = time.monotonic(), _now(), _run_id(kind)
+    t0, started, run_id = time.monotonic(), utc_now(), _run_id(kind)
     version = parts.extractor_version()
     rec = RunRecord()
     check = workers.check_cluster(version)  # None unless the tasks run on an existing Dask cluster
