@@ -127,7 +127,7 @@ def test_findings_are_updated_incrementally(tmp_path):
 def test_sample_site_blocked_portals_are_unknown_not_que_bao(tmp_path):
     from crawler.runner import crawl
     from crawler.registry import load_registry
-    from crawler.sample_site import sample_site
+    from nianbao.demo.sample_site import sample_site
     from flows.records import manifest, health
 
     with sample_site() as site:

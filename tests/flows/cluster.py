@@ -43,9 +43,9 @@ def _key(url_or_path: str) -> str:
 def timed_site(replicas: int, portals: int | None, delay: float, portal_delay: float, folder: Path):
     """Serve the sample site with ``replicas`` copies; write a registry of its first ``portals``
     portals with ``overrides.delay = portal_delay`` to ``folder/registry.yaml``."""
-    from crawler.sample_site import ensure_site
-    from crawler.sample_site.generate import load_site
-    from crawler.sample_site.server import SampleServer
+    from nianbao.demo.sample_site import ensure_site
+    from nianbao.demo.sample_site.generate import load_site
+    from nianbao.demo.sample_site.server import SampleServer
 
     site_dir = ensure_site(replicas)
 

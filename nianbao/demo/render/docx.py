@@ -155,7 +155,7 @@ def add_table(doc, table: Table, *, vertical: str = "lines", repeat_header: bool
 
 def render_docx(report: dict, prose: list[str] | None = None, *, vertical: str = "lines",
                 repeat_header: bool = False, picture_tables: tuple[str, ...] = ()) -> bytes:
-    """``picture_tables``: keys of tables pasted as pictures (nianbao.render.image) instead of
+    """``picture_tables``: keys of tables pasted as pictures (nianbao.demo.render.image) instead of
     Word tables — the prose stays text."""
     from docx import Document as new_document
     from docx.shared import Cm
