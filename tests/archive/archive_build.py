@@ -2,8 +2,14 @@
 from ../shared) plus this repository's own fixtures (tests/fixtures/archive/)."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from extract.template import run_checks
@@ -114,3 +120,30 @@ def build(path: Path, shared: Path):
     return db, items, ids
 
 
+@contextlib.contextmanager
+def served_datasette(db_path: Path, metadata_path: Path):
+    """``nianbao serve``'s Datasette on a free 127.0.0.1 port; yields its base URL."""
+    from archive.cli import datasette_args, write_metadata
+
+    meta = write_metadata(db_path, metadata_path)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "datasette", *datasette_args(db_path, meta, port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    proc.kill()
+                    raise RuntimeError("datasette did not start: " + proc.stdout.read().decode()[-2000:])
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from archive_build import served_datasette
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser,
@@ -23,37 +21,10 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
          "--lang=zh-CN"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(built, tmp_path_factory):
-    from archive.cli import datasette_args, write_metadata
-
-    tmp = tmp_path_factory.mktemp("serve")
-    meta = write_metadata(built["path"], tmp / "metadata.json")
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "datasette", *datasette_args(built["path"], meta, port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(proc.stdout.read().decode())
-            if time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("datasette did not start within 60 s")
-            time.sleep(0.2)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served_datasette(built["path"], tmp_path_factory.mktemp("serve") / "metadata.json") as base:
+        yield base
 
 
 def shoot(url: str, out: Path, profile: Path, *, budget_ms: int = 3000) -> tuple[str, str]:

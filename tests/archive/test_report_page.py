@@ -9,12 +9,11 @@ import hashlib
 import io
 import re
 import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+from archive_build import served_datasette
 
 from archive import cross_report_checks, load_health, load_manifest, load_portals, load_report, open_archive
 
@@ -109,30 +108,8 @@ def test_html_cells_show_table_row_column(tmp_path):
 
 @pytest.fixture(scope="module")
 def server(served_pdf):
-    import socket
-
-    from archive.cli import datasette_args, write_metadata
-
-    meta = write_metadata(served_pdf["db"], served_pdf["data"] / "metadata.json")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "datasette", *datasette_args(served_pdf["db"], meta, port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("datasette did not start: " + proc.stdout.read().decode()[-2000:])
-            time.sleep(0.2)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served_datasette(served_pdf["db"], served_pdf["data"] / "metadata.json") as base:
+        yield base
 
 
 def _chromium(args: list[str], url: str, profile: Path) -> subprocess.CompletedProcess:
