@@ -32,7 +32,7 @@ def main(argv=None) -> int:
     ap.add_argument("--portal-delay", type=float, default=0.1, help="the registry's per-portal delay")
     ap.add_argument("--batch", type=int, default=10, help="portals per crawl task (NIANBAO_CRAWL_BATCH)")
     args = ap.parse_args(argv)
-    from crawler.sample_site.generate import load_site
+    from nianbao.demo.sample_site.generate import load_site
 
     per_site = len(load_site()["portals"])
     n = 2 * per_site if args.quick else args.portals
