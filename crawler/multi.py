@@ -8,8 +8,9 @@ this so that a batch over several families pays Scrapy's import and start-up onc
 
 Politeness is per portal: every request of a portal (``meta["portal"]``, its attachment hosts
 included) goes through the portal's own download slot, with concurrency 1 and the portal's delay
-(registry override ``delay``, else ``DOWNLOAD_DELAY``). So a portal never has two requests in
-flight, whichever host serves it and however many portals share a host or a process.
+(registry override ``delay``, else ``DOWNLOAD_DELAY``) counted from the answer to its previous
+request. So a portal never has two requests in flight, nor two closer than its delay, whichever
+host serves it and however many portals share a host or a process.
 
 A re-run of a crawl whose worker died mid-portal (``-s NIANBAO_REPLAY=<manifest>[:<manifest>…]``,
 the manifests of the earlier attempts) downloads no document twice: a request for a URL that an
