@@ -27,8 +27,9 @@ import time
 from pathlib import Path
 
 SLOT_PREFIX = "portal:"
-# Tests only (``NIANBAO_TRACE_ORIGIN=1`` in the environment): every request names the crawl that
-# sent it (run id, pid, attempt) in this header, so the test's site can tell requests apart.
+# Tests only (``NIANBAO_TRACE_ORIGIN=1`` in the environment): every request names its portal and
+# the crawl that sent it (run id, pid, retry count, download slot) in this header, so the test's
+# site attributes requests by portal and can tell who sent two requests that came too close.
 ORIGIN_HEADER = "X-Nianbao-Origin"
 
 
