@@ -38,7 +38,9 @@ def main(argv=None) -> int:
     n = 2 * per_site if args.quick else args.portals
     replicas = max(1, math.ceil(n / per_site))
     tmp = Path(tempfile.mkdtemp(prefix="nianbao-bench-scale-"))
-    os.environ.update(NIANBAO_DATA=str(tmp / "warmup"), NIANBAO_PROGRESS="0", NIANBAO_CRAWL_BATCH=str(args.batch))
+    # NIANBAO_TRACE_ORIGIN: requests name their portal, which the site attributes them by
+    os.environ.update(NIANBAO_DATA=str(tmp / "warmup"), NIANBAO_PROGRESS="0", NIANBAO_CRAWL_BATCH=str(args.batch),
+                      NIANBAO_TRACE_ORIGIN="1")
     import flows  # noqa: F401  (Prefect's environment first)
     from flows import pipeline
     from tests.flows.cluster import DaskCluster, overlaps, timed_site

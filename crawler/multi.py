@@ -8,8 +8,9 @@ this so that a batch over several families pays Scrapy's import and start-up onc
 
 Politeness is per portal: every request of a portal (``meta["portal"]``, its attachment hosts
 included) goes through the portal's own download slot, with concurrency 1 and the portal's delay
-(registry override ``delay``, else ``DOWNLOAD_DELAY``). So a portal never has two requests in
-flight, whichever host serves it and however many portals share a host or a process.
+(registry override ``delay``, else ``DOWNLOAD_DELAY``) counted from the answer to its previous
+request. So a portal never has two requests in flight, nor two closer than its delay, whichever
+host serves it and however many portals share a host or a process.
 
 A re-run of a crawl whose worker died mid-portal (``-s NIANBAO_REPLAY=<manifest>[:<manifest>…]``,
 the manifests of the earlier attempts) downloads no document twice: a request for a URL that an
@@ -22,18 +23,53 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 SLOT_PREFIX = "portal:"
+# Tests only (``NIANBAO_TRACE_ORIGIN=1`` in the environment): every request names its portal and
+# the crawl that sent it (run id, pid, retry count, download slot) in this header, so the test's
+# site attributes requests by portal and can tell who sent two requests that came too close.
+ORIGIN_HEADER = "X-Nianbao-Origin"
 
 
 class PortalSlotMiddleware:
-    """Puts each portal's requests in the download slot ``portal:<id>`` (see the module docstring)."""
+    """Puts each portal's requests in the download slot ``portal:<id>`` (see the module docstring),
+    and counts the slot's delay from the moment an answer arrived, not from when the previous
+    request was handed to the download handler (Scrapy's ``lastseen``): a request can reach the
+    portal well after that (a new connection, a busy reactor) while the next one, on the kept-alive
+    connection, goes out on time — two requests closer than the delay at the portal. Counted from
+    the answer (concurrency 1: the next request is sent after it), the delay is a floor as the
+    portal sees it. Scrapy's AutoThrottle adjusts slots from the same signal."""
+
+    def __init__(self, crawler=None, origin: str | None = None):
+        self.crawler, self.origin = crawler, origin
+        if crawler is not None:
+            from scrapy import signals
+
+            crawler.signals.connect(self.response_downloaded, signal=signals.response_downloaded)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if os.environ.get("NIANBAO_TRACE_ORIGIN") != "1":
+            return cls(crawler)
+        return cls(crawler, f"run={crawler.settings.get('NIANBAO_RUN_ID')} pid={os.getpid()}")
+
+    def response_downloaded(self, response, request, spider=None):
+        """Sent before the downloader looks at the slot's queue again (``Downloader._download``)."""
+        key = request.meta.get("download_slot") or ""
+        slot = self.crawler.engine.downloader.slots.get(key) if key.startswith(SLOT_PREFIX) else None
+        if slot is not None:
+            slot.lastseen = time.monotonic()
 
     def process_request(self, request, spider=None):
         pid = request.meta.get("portal")
         if pid and "download_slot" not in request.meta:
             request.meta["download_slot"] = SLOT_PREFIX + str(pid)
+        if self.origin:
+            request.headers[ORIGIN_HEADER] = (f"{self.origin} portal={pid} "
+                                              f"retry={request.meta.get('retry_times', 0)} "
+                                              f"slot={request.meta.get('download_slot')} id={id(request)}")
         return None
 
 

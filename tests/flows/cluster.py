@@ -1,9 +1,11 @@
 """A real Dask cluster and a timed sample site on 127.0.0.1, for the scale-out test and benchmark.
 
 - ``TimedSite``: the sample site (replicated to N portals) answering every request after
-  ``delay`` seconds, logging (portal, start, end, method, path, status) per request. The portal of
-  a request is its listing URL's, or else its Referer's (Scrapy sends the page a link came from),
-  so detail pages and attachments are attributed to the portal that crawled them.
+  ``delay`` seconds, logging (portal, start, end, method, path, status, origin) per request. The
+  portal of a request is the one the crawler names in its ``X-Nianbao-Origin`` header (sent with
+  ``NIANBAO_TRACE_ORIGIN=1``, with its run, pid and retry count: the origin); without it, its
+  listing URL's, or else its Referer's. Not the path alone: several portals of one host ask for
+  one path (a search API such as ``/fjdzapp/search``, with the portal in the POST body).
 - ``DaskCluster``: ``dask scheduler`` and ``dask worker`` subprocesses (the commands the README
   gives for real machines), each in its own session so one can be SIGKILLed alone.
 """
@@ -25,13 +27,24 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from crawler.multi import ORIGIN_HEADER
+
 ROOT = Path(__file__).resolve().parents[2]
+_local = threading.local()
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _origin_portal(origin: str) -> str | None:
+    """The portal named by the crawler's ``X-Nianbao-Origin`` header (``… portal=<id> …``)."""
+    for part in origin.split():
+        if part.startswith("portal=") and part != "portal=None":
+            return part[len("portal="):]
+    return None
 
 
 def _key(url_or_path: str) -> str:
@@ -52,8 +65,20 @@ def timed_site(replicas: int, portals: int | None, delay: float, portal_delay: f
     class TimedServer(SampleServer):
         def __init__(self, *a, **kw):
             super().__init__(*a, **kw)
-            self.spans: list[tuple[str | None, float, float, str, str, int]] = []
+            # (portal, start, end, method, path, status, origin): origin = who sent it (the
+            # crawler's X-Nianbao-Origin header with NIANBAO_TRACE_ORIGIN=1), and how
+            self.spans: list[tuple[str | None, float, float, str, str, int, str]] = []
             self.portal_of: dict[str, str] = {}
+
+        def _handler(self):
+            base = super()._handler()
+
+            class Traced(base):
+                def _do(self, method):
+                    _local.peer = f"peer={self.client_address[1]}"
+                    return super()._do(method)
+
+            return Traced
 
         def answer(self, method, raw_path, headers, body):
             start = time.monotonic()
@@ -64,13 +89,19 @@ def timed_site(replicas: int, portals: int | None, delay: float, portal_delay: f
                 return status, h, data
             finally:
                 key = _key(raw_path)
+                origin = headers.get(ORIGIN_HEADER) or ""
                 with self._lock:
-                    portal = self.portal_of.get(key)
+                    # the portal the crawler sent it for (several portals ask for one path, e.g.
+                    # one search API per host); else guessed from the path or the Referer
+                    portal = _origin_portal(origin) or self.portal_of.get(key)
                     if portal is None and headers.get("Referer"):
                         portal = self.portal_of.get(_key(headers["Referer"]))
                         if portal is not None:
                             self.portal_of[key] = portal
-                    self.spans.append((portal, start, time.monotonic(), method, key, status))
+                    conditional = " ".join(f"{h}={headers[h]}" for h in ("If-None-Match", "If-Modified-Since")
+                                           if headers.get(h))
+                    origin = f"{origin or '-'} {conditional} {getattr(_local, 'peer', '')}".strip()
+                    self.spans.append((portal, start, time.monotonic(), method, key, status, origin))
 
     server = TimedServer(site_dir, port=0, slow_seconds=float(load_site().get("slow_seconds", 1.2))).start()
     try:
@@ -95,15 +126,15 @@ def timed_site(replicas: int, portals: int | None, delay: float, portal_delay: f
 def overlaps(spans) -> list[tuple]:
     """Requests of one portal that were in flight at the same time, as the server saw them."""
     by_portal = defaultdict(list)
-    for portal, start, end, *_ in spans:
+    for portal, start, end, *rest in spans:
         if portal is not None:
-            by_portal[portal].append((start, end))
+            by_portal[portal].append((start, end, rest[-1] if len(rest) > 3 else ""))
     bad = []
     for portal, xs in by_portal.items():
         xs.sort()
-        for (s1, e1), (s2, e2) in zip(xs, xs[1:]):
+        for (s1, e1, o1), (s2, e2, o2) in zip(xs, xs[1:]):
             if s2 < e1 - 0.002:  # 2 ms: the clock reads around the handler, not the socket
-                bad.append((portal, s1, e1, s2, e2))
+                bad.append((portal, s1, e1, s2, e2, o1, o2))
     return bad
 
 
@@ -117,10 +148,11 @@ def min_gaps(spans) -> dict[str, float]:
 
 
 def closest(spans, portal: str) -> tuple:
-    """The two requests of ``portal`` whose starts are closest: (start, end, method, path) each."""
+    """The two requests of ``portal`` whose starts are closest: (start, end, method, path, status,
+    origin) each."""
     xs = sorted((sp for sp in spans if sp[0] == portal), key=lambda sp: sp[1])
     pair = min(zip(xs, xs[1:]), key=lambda ab: ab[1][1] - ab[0][1])
-    return tuple((round(a[1], 3), round(a[2], 3), a[3], a[4]) for a in pair)
+    return tuple((round(a[1], 3), round(a[2], 3), *a[3:]) for a in pair)
 
 
 def document_fetches(spans, data: Path) -> dict[str, int]:
@@ -134,7 +166,7 @@ def document_fetches(spans, data: Path) -> dict[str, int]:
                 continue
             urls.add(_key(rec["url"]))
     served = defaultdict(int)
-    for _, _, _, method, key, status in spans:
+    for _, _, _, method, key, status, *_ in spans:
         if key in urls and status == 200 and method in ("GET", "POST"):
             served[key] += 1
     return {u: served[u] for u in urls}
