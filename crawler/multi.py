@@ -51,7 +51,9 @@ class PortalSlotMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        if os.environ.get("NIANBAO_TRACE_ORIGIN") != "1":
+        from nianbao.config import get_settings
+
+        if not get_settings().trace_origin:
             return cls(crawler)
         return cls(crawler, f"run={crawler.settings.get('NIANBAO_RUN_ID')} pid={os.getpid()}")
 

@@ -50,6 +50,8 @@ class Settings(BaseSettings):
                                                        "task (doubles for the second)")
     contact: str | None = Field(None, description="URL or e-mail of whoever runs the crawl, put in the User-Agent; "
                                 "real portals are not crawled without it")
+    trace_origin: bool = Field(False, description="tests: each crawler request names its portal, run, process and "
+                                                  "slot in an X-Nianbao-Origin header")
     run_id: str | None = Field(None, description="crawl run id for a bare `scrapy crawl` (default: now)")
 
     @property
