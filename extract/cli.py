@@ -117,12 +117,22 @@ def extract_command(files, as_json, with_text):
 
 
 def find_pairs(dirs: list[Path]) -> list[tuple[Path, Path]]:
-    """(document, expected) for every ``X.*`` with ``X.expected.json`` beside it, recursively."""
+    """(document, expected) for every ``X.*`` with ``X.expected.json`` beside it, recursively.
+    Expected files that are not extraction results (the crawler's saved-page examples also end in
+    ``.expected.json``) are passed over: an extraction expectation names a contract key."""
+    from extract import CONTRACT_KEYS
+
     pairs = []
     for d in dirs:
         d = Path(d)
         exp_files = [d] if d.is_file() else sorted(d.rglob("*.expected.json"))
         for exp in exp_files:
+            try:
+                content = json.loads(exp.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                content = None  # a broken expectation is still compared, so that it is reported
+            if isinstance(content, dict) and not set(content) & set(CONTRACT_KEYS):
+                continue
             stem = exp.name[: -len(".expected.json")]
             docs = sorted(p for p in exp.parent.glob(stem + ".*")
                           if p.is_file() and not p.name.endswith(".expected.json") and p.name.startswith(stem + "."))
