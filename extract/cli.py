@@ -131,7 +131,7 @@ def find_pairs(dirs: list[Path]) -> list[tuple[Path, Path]]:
                 content = json.loads(exp.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 content = None  # a broken expectation is still compared, so that it is reported
-            if isinstance(content, dict) and not set(content) & set(CONTRACT_KEYS):
+            if isinstance(content, dict) and content and not set(content) & set(CONTRACT_KEYS):
                 continue
             stem = exp.name[: -len(".expected.json")]
             docs = sorted(p for p in exp.parent.glob(stem + ".*")

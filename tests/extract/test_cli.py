@@ -67,6 +67,9 @@ def test_find_pairs_recursive(tmp_path):
     (tmp_path / "x" / "r.pdf").write_bytes(b"%PDF")
     (tmp_path / "x" / "r.expected.json").write_text("{}")
     (tmp_path / "x" / "lonely.txt").write_text("no expected file")
+    # a crawler saved-page example (its expected output is requests and documents, not a report)
+    (tmp_path / "x" / "list.html").write_text("<html></html>")
+    (tmp_path / "x" / "list.expected.json").write_text('{"requests": [], "documents": [], "errors": []}')
     assert [(p.name, e.name) for p, e in find_pairs([tmp_path])] == [("r.pdf", "r.expected.json")]
 
 
