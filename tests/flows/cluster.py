@@ -155,21 +155,43 @@ def closest(spans, portal: str) -> tuple:
     return tuple((round(a[1], 3), round(a[2], 3), *a[3:]) for a in pair)
 
 
-def document_fetches(spans, data: Path) -> dict[str, int]:
-    """How many times each document of the data folder's manifests was served (200) by the site."""
+def document_fetches(spans, data: Path) -> dict[str, list[dict]]:
+    """Each document of the data folder's manifests -> the times the site served it (200): the
+    request's start, end and its origin fields (``run``, ``pid``, ``retry``, …), in order."""
     urls = set()
     for m in (data / "crawl" / "runs").glob("*/manifest.jsonl"):
-        for line in m.read_text(encoding="utf-8").splitlines():
-            try:
-                rec = json.loads(line)
-            except ValueError:
-                continue
-            urls.add(_key(rec["url"]))
-    served = defaultdict(int)
-    for _, _, _, method, key, status, *_ in spans:
+        urls |= set(manifest_urls(m))
+    served = defaultdict(list)
+    for _, start, end, method, key, status, origin in spans:
         if key in urls and status == 200 and method in ("GET", "POST"):
-            served[key] += 1
-    return {u: served[u] for u in urls}
+            fields = dict(part.split("=", 1) for part in origin.split() if "=" in part)
+            served[key].append({"start": start, "end": end, **fields})
+    return {u: sorted(served[u], key=lambda f: f["start"]) for u in urls}
+
+
+def manifest_urls(manifest: Path) -> list[str]:
+    """The documents a crawl recorded (paths), skipping a torn last line of a killed crawl."""
+    out = []
+    try:
+        lines = manifest.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return out
+    for line in lines:
+        try:
+            out.append(_key(json.loads(line)["url"]))
+        except (ValueError, KeyError, TypeError):
+            continue
+    return out
+
+
+def in_transit_at_kill(fetch: dict, url: str, events: dict, data: Path, window: float = 10.0) -> bool:
+    """The fetch was a killed crawler's, ended shortly before the kill, and its run never recorded
+    the document (else the retry's replay would have answered it from the store)."""
+    if "crawl_kill" not in events or int(fetch.get("pid", -1)) not in events.get("orphans", []):
+        return False
+    if not events["crawl_kill"] - window <= fetch["end"] <= events["crawl_kill"] + 1:
+        return False
+    return url not in manifest_urls(data / "crawl" / "runs" / fetch.get("run", "?") / "manifest.jsonl")
 
 
 class DaskCluster:

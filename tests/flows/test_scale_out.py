@@ -18,7 +18,8 @@ pytest.importorskip("prefect_dask", reason="the dask extra (prefect-dask) is not
 pytest.importorskip("psutil", reason="psutil (a dependency of distributed) is missing")
 
 from tests.flows.cluster import (DaskCluster, Watcher, alive, closest, describe,  # noqa: E402
-                                 document_fetches, min_gaps, overlaps, timed_site)
+                                 document_fetches, in_transit_at_kill, min_gaps,
+                                 overlaps, timed_site)
 from tests.flows.test_e2e import integrity, snapshot  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,4 +101,10 @@ def test_dask_cluster_equals_one_process_and_survives_kills(prefect_harness, tmp
     short = {p: closest(spans, p) for p, g in gaps.items() if g < PORTAL_DELAY}
     assert gaps and not short, (short, events)
     fetched = document_fetches(spans, dist)
-    assert fetched and {u: n for u, n in fetched.items() if n != 1} == {}, "a document was downloaded twice"
+    assert fetched and not [u for u, fs in fetched.items() if not fs], "a stored document was never served"
+    # once each — but for an answer in transit when its crawler was killed: served, not yet stored
+    # (no manifest line: the retry could not know of it), so the retry fetches it again, once
+    twice = {u: fs for u, fs in fetched.items() if len(fs) > 1}
+    assert all(in_transit_at_kill(fs[0], u, events, dist) and len(fs) == 2 for u, fs in twice.items()), \
+        ("a document was downloaded twice", twice, events)
+
