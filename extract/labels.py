@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from difflib import SequenceMatcher
+from collections import Counter
 from functools import lru_cache
 
 from extract import template as T
@@ -71,6 +72,25 @@ def similar(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def similar_at_least(a: str, b: str, threshold: float) -> bool:
+    """``similar(a, b) >= threshold``, with the cheap upper bounds first (the length bound, then
+    ``quick_ratio``): the matcher asks this of every label against every template label."""
+    total = len(a) + len(b)
+    if not total:
+        return threshold <= 1.0  # difflib: two empty sequences are identical
+    if 2.0 * min(len(a), len(b)) / total < threshold:  # difflib's own formula
+        return False
+    # quick_ratio's bound (characters in common, order aside) without building a matcher
+    if 2.0 * sum((_counts(a) & _counts(b)).values()) / total < threshold:
+        return False
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= threshold
+
+
+@lru_cache(maxsize=4096)
+def _counts(s: str) -> Counter:
+    return Counter(s)
+
+
 def label_matches(text_core: str, label_cores: tuple[str, ...], fuzzy: bool = True) -> bool:
     if not text_core:
         return False
@@ -79,7 +99,7 @@ def label_matches(text_core: str, label_cores: tuple[str, ...], fuzzy: bool = Tr
             return True
     if fuzzy and len(text_core) >= 6:
         for lc in label_cores:
-            if len(lc) >= 6 and abs(len(lc) - len(text_core)) <= 3 and similar(text_core, lc) >= 0.85:
+            if len(lc) >= 6 and abs(len(lc) - len(text_core)) <= 3 and similar_at_least(text_core, lc, 0.85):
                 return True
     return False
 
@@ -159,6 +179,7 @@ def section_cores() -> dict[str, tuple[str, ...]]:
     return {k: tuple(dict.fromkeys(core(x) for x in item.labels)) for k, item in T.TABLES.items()}
 
 
+@lru_cache(maxsize=8192)
 def section_of(text: str) -> str | None:
     """Which table a heading introduces ('active_disclosure', 'applications',
     'review_litigation'), 'end' for another numbered section heading, else None."""
@@ -171,7 +192,7 @@ def section_of(text: str) -> str | None:
     c = core(text)
     for key, cores in section_cores().items():
         for sc in cores:
-            if sc and (sc in c or (len(c) >= 6 and similar(c, sc) >= 0.75)):
+            if sc and (sc in c or (len(c) >= 6 and similar_at_least(c, sc, 0.75))):
                 return key
     if "行政复议" in c and "行政诉讼" in c:
         return "review_litigation"

@@ -130,6 +130,26 @@ class LayoutPage:
     def extract_text_lines(self, strip: bool = True, return_chars: bool = True, **kwargs) -> list[dict]:
         return self._textmap(**kwargs).extract_text_lines(strip=strip, return_chars=return_chars)
 
+    def text_lines(self, x_tolerance: float) -> list[tuple[float, str]]:
+        """``(top, text)`` of each line, as ``extract_text_lines(x_tolerance=…, return_chars=False)``
+        gives them, built from pdfplumber's own words and line clusters without its per-letter
+        text map: with ``layout`` off that map is the words of a line joined by one space and the
+        lines by one newline, and each line's top is its words' (the same strings, compared on
+        every page in tests/extract/test_layout_equivalence.py). Falls back to the text map where
+        a char's text is empty or holds a newline (the map would then differ from the words)."""
+        from pdfplumber.utils import cluster_objects
+        from pdfplumber.utils.text import DEFAULT_Y_TOLERANCE, WordExtractor
+
+        if any(not c["text"] or "\n" in c["text"] for c in self.chars):
+            return [(ln["top"], ln["text"]) for ln in self.extract_text_lines(x_tolerance=x_tolerance, return_chars=False)]
+        words = [w for w, _ in WordExtractor(x_tolerance=x_tolerance).iter_extract_tuples(self.chars)]
+        out = []
+        for line in cluster_objects(words, "top", DEFAULT_Y_TOLERANCE, preserve_order=True):
+            text = " ".join(w["text"] for w in line)
+            if text.strip():
+                out.append((min(w["top"] for w in line), text))
+        return out
+
     def extract_text(self, **kwargs) -> str:
         return self._textmap(**kwargs).as_string
 
@@ -524,10 +544,10 @@ def _page_text(page, frags: list[_Frag]) -> str:
     segs: list[tuple[float, str]] = []
     try:
         filtered = page.filter(outside) if boxes else page
-        for line in filtered.extract_text_lines(x_tolerance=1.5, return_chars=False):
-            txt = line["text"].strip()
+        for top, line in filtered.text_lines(x_tolerance=1.5):
+            txt = line.strip()
             if txt and not is_page_number(txt):
-                segs.append((line["top"], clean_cell(txt)))
+                segs.append((top, clean_cell(txt)))
     except Exception:  # noqa: BLE001 - odd pages: fall back to plain text
         segs.append((0.0, page.extract_text() or ""))
     for f in frags:

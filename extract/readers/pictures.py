@@ -48,13 +48,13 @@ def missing_picture_tables(doc: Document, pictures) -> dict[str, list[Picture]]:
     ``pictures``: a list, or a function giving it (called only when a table is missing)."""
     if not pictures:
         return {}
-    from extract.match import match_rows
+    from extract.match import match_document
 
     lines = (doc.text or "").split("\n")
     heads = _headings(lines)
     if not any(sec in TABLES for _i, sec in heads):
         return {}
-    found = match_rows(doc.rows)
+    found = match_document(doc)
     spans = []
     for k, (i, sec) in enumerate(heads):
         if sec in TABLES and not found.get(sec) and sec not in {s for s, _a, _b in spans}:

@@ -160,3 +160,49 @@ def test_extract_table_is_table_extract(kwargs):
                 assert extract_table(t, page.chars, **kwargs) == t.extract(**kwargs)
                 tables += 1
     assert tables
+
+
+def _rotated(path: Path, rotation: int) -> bytes:
+    """``path`` with every page given ``/Rotate rotation``: char directions and frames change."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    from extract.readers import PDFIUM_LOCK
+
+    with PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(path.read_bytes())
+        try:
+            for i in range(len(pdf)):
+                pdf[i].set_rotation(rotation)
+            buf = io.BytesIO()
+            pdf.save(buf)
+            return buf.getvalue()
+        finally:
+            pdf.close()
+
+
+def test_text_lines_are_extract_text_lines(tmp_path):
+    """``LayoutPage.text_lines`` (lines from words, no per-letter text map) gives
+    ``extract_text_lines``' tops and texts on every benchmark page, upright and turned a quarter
+    (rotated chars), whole and with half its chars filtered out (the page text outside tables)."""
+    from extract.readers.layout import LayoutPage
+
+    lines = 0
+    paths = _benchmark_pdfs()
+    for path, rotation in [(p, 0) for p in paths] + [(paths[0], 90), (paths[-1], 270)]:
+        if rotation:
+            turned = tmp_path / f"{path.stem}-{rotation}.pdf"
+            turned.write_bytes(_rotated(path, rotation))
+            path = turned
+        for page in _pages(path):
+            for p in (page, page.filter(lambda o, w=page.width: (o["x0"] + o["x1"]) / 2 < w / 2)):
+                want = [(ln["top"], ln["text"]) for ln in p.extract_text_lines(x_tolerance=1.5, return_chars=False)]
+                assert p.text_lines(1.5) == want
+                lines += len(want)
+    assert lines
+    # a char without text: the text map's own answer
+    odd = LayoutPage([{"text": "", "x0": 0, "x1": 5, "top": 0, "bottom": 5, "doctop": 0, "upright": True, "size": 5},
+                      {"text": "甲", "x0": 9, "x1": 14, "top": 0, "bottom": 5, "doctop": 0, "upright": True, "size": 5}],
+                     [], 100, 100, 1)
+    assert odd.text_lines(1.5) == [(ln["top"], ln["text"]) for ln in odd.extract_text_lines(x_tolerance=1.5, return_chars=False)]

@@ -278,3 +278,33 @@ def test_metadata_rules():
     assert m["agency"] == "大营镇人民政府" and m["published_date"] == "2024-01-25"
     m = meta("邯郸市生态环境局2022年度政府信息公开年报\n发布时间：2023-01-5\n")
     assert m["title"] == "邯郸市生态环境局2022年度政府信息公开年报" and m["published_date"] == "2023-01-05"
+
+
+# the matcher's fuzzy label test takes shortcuts (length and character-count bounds, a memo);
+# they must answer exactly what difflib's ratio answers
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_LABEL_CHARS = "政府信息公开年度报告主动申请行政复议诉讼其他总计一二三、（）"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(_LABEL_CHARS, max_size=16), st.text(_LABEL_CHARS, max_size=16), st.sampled_from([0.6, 0.75, 0.85, 1.0]))
+def test_similar_at_least_answers_as_difflib_does(a, b, threshold):
+    from extract.labels import similar, similar_at_least
+
+    assert similar_at_least(a, b, threshold) == (similar(a, b) >= threshold)
+
+
+def test_the_match_is_reused_only_while_the_rows_are_unchanged():
+    from extract.document import Cell, Document
+    from extract.match import match_document
+
+    doc = Document(format="pdf", rows=[[Cell(t) for t in r.split("|")] for r in (
+        "二、主动公开政府信息情况", "第二十条第（一）项", "信息内容|本年制发件数|本年废止件数|现行有效件数",
+        "规章|1|0|5")])
+    first = match_document(doc)
+    first["warnings"].append("the caller's own")
+    again = match_document(doc)
+    assert again == {**first, "warnings": first["warnings"][:-1]}
+    doc.rows[-1][1].text = "2"  # a reader changed a cell: matched anew
+    assert match_document(doc) != again
