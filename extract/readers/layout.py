@@ -352,8 +352,8 @@ def finish_edges(edges: list[dict], dtop: float, dx: float = 0.0) -> list[dict]:
 
 # --------------------------------------------------------------------------- one page
 def read_page(page: LayoutPage, pno: int) -> tuple[list[_Frag], str, bool]:
-    """Ruled tables on one page (fragments), its text in reading order, and whether the text
-    looks like a template table (for the word-position fallback)."""
+    """Ruled tables on one page (fragments), its text in reading order, and whether a page
+    without one has text that looks like a template table (for the word-position fallback)."""
     found = page.find_tables(TABLE_SETTINGS) if page.may_hold_table() else []
     frags: list[_Frag] = []
     for t in found:
@@ -387,10 +387,16 @@ def read_page(page: LayoutPage, pno: int) -> tuple[list[_Frag], str, bool]:
             continue
         frags.append(_Frag(pno, tuple(float(v) for v in t.bbox), float(page.height), rows, xs))
     text = _page_text(page, frags)
+    return frags, text, not frags and _looks_like_table_text(text)
+
+
+def _looks_like_table_text(text: str) -> bool:
+    """A template table's labels and lines of three or more numbers: a table without rulings."""
     compact = re.sub(r"\s", "", text)
+    if not any(m in compact for m in _markers()):
+        return False
     numeric_lines = sum(1 for ln in text.split("\n") if len(re.findall(r"(?<![\d.])[-+]?\d+(?:\.\d+)?(?![\d.])", ln)) >= 3)
-    has_markers = any(m in compact for m in _markers()) and numeric_lines >= 2
-    return frags, text, has_markers
+    return numeric_lines >= 2
 
 
 def extract_table(table, chars: list[dict], **kwargs) -> list[list[str | None]]:
@@ -543,7 +549,9 @@ def _page_text(page, frags: list[_Frag]) -> str:
 
     segs: list[tuple[float, str]] = []
     try:
-        filtered = page.filter(outside) if boxes else page
+        # chars only: the lines are read from them (the page's edges need no filtering)
+        filtered = LayoutPage([c for c in page.chars if outside(c)], [], page.width, page.height,
+                              page.page_number, page.bbox) if boxes else page
         for top, line in filtered.text_lines(x_tolerance=1.5):
             txt = line.strip()
             if txt and not is_page_number(txt):

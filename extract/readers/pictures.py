@@ -50,11 +50,13 @@ def missing_picture_tables(doc: Document, pictures) -> dict[str, list[Picture]]:
         return {}
     from extract.match import match_document
 
+    found = match_document(doc)  # the report's own match (kept on the doc)
+    if all(found.get(sec) for sec in TABLES):
+        return {}  # every table read: no picture stands in for one
     lines = (doc.text or "").split("\n")
     heads = _headings(lines)
     if not any(sec in TABLES for _i, sec in heads):
         return {}
-    found = match_document(doc)
     spans = []
     for k, (i, sec) in enumerate(heads):
         if sec in TABLES and not found.get(sec) and sec not in {s for s, _a, _b in spans}:
