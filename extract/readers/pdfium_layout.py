@@ -23,6 +23,7 @@ import ctypes
 import math
 import struct
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pypdfium2.raw as R
 
@@ -88,14 +89,15 @@ def _mul(m1, m2):
             e1 * a2 + f1 * c2 + e2, e1 * b2 + f1 * d2 + f2)
 
 
-def page_layout(page, textpage, page_number: int) -> PageLayout:
-    """Chars and edges of one loaded page (``pypdfium2.PdfPage`` and its ``PdfTextPage``)."""
+def page_layout(page, textpage, page_number: int, batch: bool = True) -> PageLayout:
+    """Chars and edges of one loaded page (``pypdfium2.PdfPage`` and its ``PdfTextPage``).
+    ``batch=False``: PDFium through ctypes call by call even where ``_pdfium_batch`` is built."""
     box = page.get_mediabox()
     box = (min(box[0], box[2]), min(box[1], box[3]), max(box[0], box[2]), max(box[1], box[3]))
     frame = _Frame(box, page.get_rotation())
-    chars, total, unmapped = _chars(textpage.raw, frame)
+    chars, total, unmapped = _chars(textpage.raw, frame, batch)
     lost = [0]
-    edges = _edges(page.raw, frame, lost)
+    edges = _edges(page.raw, frame, lost, batch)
     return PageLayout(LayoutPage(chars, edges, frame.width, frame.height, page_number), total, unmapped, lost[0])
 
 
@@ -125,9 +127,66 @@ _font_descent = _fast(R.FPDFFont_GetDescent, _I, _P, ctypes.c_float, ctypes.POIN
 _origin_raw = _fast(R.FPDFText_GetCharOrigin, _I, _P, _I, _P, _P)  # x, y out-params as addresses
 _DOUBLES2, _FLOATS4 = struct.Struct("=2d"), struct.Struct("=4f")
 _GENERATED_CAN_BE = frozenset(" \r\n\t\x00\ufffe\u00a0")
+# a char's record: IsGenerated, HasUnicodeMapError, origin read, box read, text object, x, y, box
+_CHAR_RECORD = struct.Struct("=4iQ2d4f")
+_SEGMENT_RECORD = struct.Struct("=3i2f")  # type, close, point read, x, y
 
 
-def _chars(tp_handle, frame: _Frame) -> tuple[list[dict], int, int]:
+def _address(fn) -> int:
+    return ctypes.cast(fn, ctypes.c_void_p).value
+
+
+@lru_cache(maxsize=1)
+def batch_library():
+    """``_pdfium_batch`` (extract/readers/_pdfium_batch.c, built by ``pip install`` where a C
+    compiler is), loaded with ctypes; ``None`` without it: the same calls go through ctypes."""
+    import importlib.machinery
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        path = here / f"_pdfium_batch{suffix}"
+        if path.is_file():
+            try:
+                lib = ctypes.CDLL(str(path))
+            except OSError:
+                return None
+            lib.nianbao_read_chars.argtypes = lib.nianbao_read_segments.argtypes = [_P, _I, _P, _P]
+            lib.nianbao_read_chars.restype = lib.nianbao_read_segments.restype = _I
+            lib.char_functions = (ctypes.c_void_p * 5)(*map(_address, (
+                R.FPDFText_IsGenerated, R.FPDFText_HasUnicodeMapError, R.FPDFText_GetTextObject,
+                R.FPDFText_GetCharOrigin, R.FPDFText_GetLooseCharBox)))
+            lib.segment_functions = (ctypes.c_void_p * 4)(*map(_address, (
+                R.FPDFPath_GetPathSegment, R.FPDFPathSegment_GetPoint, R.FPDFPathSegment_GetType,
+                R.FPDFPathSegment_GetClose)))
+            return lib
+    return None
+
+
+def _char_records(tp: int, n: int, batch: bool) -> list[tuple] | object:
+    """Per char: (generated, unmapped, origin read, box read, text object, x, y, left, top, right,
+    bottom) — from one ``_pdfium_batch`` call, else from ctypes calls (the same values)."""
+    lib = batch_library() if batch else None
+    if lib is not None:
+        buf = ctypes.create_string_buffer(_CHAR_RECORD.size * n)
+        lib.nianbao_read_chars(tp, n, lib.char_functions, buf)
+        return _CHAR_RECORD.iter_unpack(buf)
+    origin = (ctypes.c_double * 2)()
+    o_x = ctypes.addressof(origin)
+    rect = R.FS_RECTF()
+    prect = ctypes.addressof(rect)
+    out = []
+    for i in range(n):
+        origin[0] = origin[1] = 0.0
+        rect.left = rect.top = rect.right = rect.bottom = 0.0
+        ook = _origin_raw(tp, i, o_x, o_x + 8) and 1
+        bok = _loose(tp, i, prect) and 1
+        out.append((_is_generated(tp, i), _map_error(tp, i), ook, bok, _text_object(tp, i) or 0,
+                    *_DOUBLES2.unpack_from(origin), *_FLOATS4.unpack_from(rect)))
+    return out
+
+
+def _chars(tp_handle, frame: _Frame, batch: bool = True) -> tuple[list[dict], int, int]:
     n = min(R.FPDFText_CountChars(tp_handle), MAX_CHARS)
     if n <= 0:
         return [], 0, 0
@@ -137,37 +196,35 @@ def _chars(tp_handle, frame: _Frame) -> tuple[list[dict], int, int]:
     ma, mb, mc, md, me, mf = frame.m
     dx, dtop = frame.dx, frame.dtop
     plain = (ma, mb, mc, md) == (1, 0, 0, 1)  # no /Rotate
-    # out-parameters as raw addresses, read back with one unpack each (ctypes field access and
-    # pointer conversion cost more than the C calls themselves)
-    origin = (ctypes.c_double * 2)()
-    o_x = ctypes.addressof(origin)
-    o_y = o_x + 8
-    rect = R.FS_RECTF()  # left, top, right, bottom
-    prect = ctypes.addressof(rect)
+    records = _char_records(tp, n, batch)
     fsm = R.FS_MATRIX()
     pfsm = ctypes.addressof(fsm)
     desc = ctypes.c_float()
     pdesc = ctypes.pointer(desc)
-    read_origin, read_rect = _DOUBLES2.unpack_from, _FLOATS4.unpack_from
-    is_generated, map_error, text_object, get_origin, get_loose = (
-        _is_generated, _map_error, _text_object, _origin_raw, _loose)
     descents: dict[int, float] = {}  # font → descent per unit of font size
     chars: list[dict] = []
     append = chars.append
     total = unmapped = 0
     prev_obj = None
     writing = 0  # of the current text object: 0 horizontal, 1 a quarter turn, 2 any other angle
-    for i in range(n):
+    last = (1, 0, 1, 1, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)  # the previous char kept
+    for i, rec in enumerate(records):
+        generated, unmapped_glyph, origin_ok, box_ok, obj, x, y, r_left, r_top, r_right, r_bottom = rec
         ch = text[i] if text is not None else chr(R.FPDFText_GetUnicode(tp_handle, i) or 0xFFFD)
         # PDFium inserts spaces and line breaks between runs: those are not the document's
-        if ch in _GENERATED_CAN_BE and is_generated(tp, i) == 1:
+        if ch in _GENERATED_CAN_BE and generated == 1:
             continue
         total += 1
-        if map_error(tp, i) == 1:
+        if unmapped_glyph == 1:
             unmapped += 1
         if ch in "\r\n\x00\ufffe":
             continue
-        obj = text_object(tp, i)
+        if not (origin_ok and box_ok):  # a failed read leaves the previous char's values, as
+            rec = (*rec[:5], *(rec[5:7] if origin_ok else last[5:7]),  # out-parameters would
+                   *(rec[7:] if box_ok else last[7:]))
+            x, y, r_left, r_top, r_right, r_bottom = rec[5:]
+        last = rec
+        obj = obj or None
         if obj is None or obj != prev_obj:  # chars of one text object share matrix, size and font
             prev_obj = obj
             _char_matrix(tp, i, pfsm)
@@ -195,10 +252,6 @@ def _chars(tp_handle, frame: _Frame) -> tuple[list[dict], int, int]:
                 dsc = descent * abs(c)
             else:
                 writing = 2
-        get_origin(tp, i, o_x, o_y)
-        get_loose(tp, i, prect)
-        x, y = read_origin(origin)
-        r_left, r_top, r_right, r_bottom = read_rect(rect)
         if plain and writing == 0:
             # the common case, an unrotated page and horizontal text: the general formulas below
             # with the frame's unit factors left out (the same floats, a third of the work)
@@ -277,10 +330,31 @@ _segment_type = _fast(R.FPDFPathSegment_GetType, _I, _P)
 _segment_close = _fast(R.FPDFPathSegment_GetClose, _I, _P)
 
 
+def _segment_records(obj, nseg: int, sc: "_Scratch"):
+    """Per path segment: (type, close, point read, x, y) — from one ``_pdfium_batch`` call, else
+    from ctypes calls (the same values)."""
+    lib = batch_library() if sc.batch else None
+    if lib is not None:
+        buf = ctypes.create_string_buffer(_SEGMENT_RECORD.size * nseg)
+        lib.nianbao_read_segments(obj, nseg, lib.segment_functions, buf)
+        return _SEGMENT_RECORD.iter_unpack(buf)
+    out = []
+    point, p_x, p_y = sc.point, sc.point_x, sc.point_y
+    for k in range(nseg):
+        seg = _segment(obj, k)
+        point[0] = point[1] = 0.0
+        ok = 1 if seg and _segment_point_raw(seg, p_x, p_y) else 0
+        out.append((_segment_type(seg) if seg else -1, (_segment_close(seg) and 1) if seg else 0, ok,
+                    *_FLOATS2.unpack_from(point)))
+    return out
+
+
 class _Scratch:
     """ctypes out-parameters reused for every object of a page."""
 
-    def __init__(self):
+    def __init__(self, batch: bool = True):
+        self.batch = batch
+        self.last_point = (0.0, 0.0)  # the last path point read on the page
         self.floats = [ctypes.c_float() for _ in range(4)]
         self.pfloats = [ctypes.pointer(f) for f in self.floats]
         self.matrix = R.FS_MATRIX()
@@ -292,11 +366,11 @@ class _Scratch:
         self.pfill, self.pstroke = ctypes.pointer(self.fill), ctypes.pointer(self.stroke)
 
 
-def _edges(page_raw, frame: _Frame, lost: list[int]) -> list[dict]:
+def _edges(page_raw, frame: _Frame, lost: list[int], batch: bool = True) -> list[dict]:
     found: list[dict] = []
     budget = [MAX_PATH_SEGMENTS]
     page = ctypes.cast(page_raw, ctypes.c_void_p).value
-    scratch = _Scratch()
+    scratch = _Scratch(batch)
     for i in range(_count_objects(page)):
         _object_edges(_get_object(page, i), frame.m, found, budget, 0, lost, scratch)
     return finish_edges(found, frame.dtop, frame.dx)
@@ -331,16 +405,14 @@ def _object_edges(obj, parent, out: list[dict], budget: list[int], depth: int, l
     if budget[0] < 0:
         return
     a, b, c, d, e, f = matrix
-    point, p_x, p_y, read_point = sc.point, sc.point_x, sc.point_y, _FLOATS2.unpack_from
-    segment, segment_point, segment_type, segment_close = _segment, _segment_point_raw, _segment_type, _segment_close
     ops: list[tuple[str, float, float]] = []  # pdfminer's path: (op, x, y) with h at the start point
     start = None
     bez = 0
-    for k in range(nseg):
-        seg = segment(obj, k)
-        segment_point(seg, p_x, p_y)
-        t = segment_type(seg)
-        x, y = read_point(point)
+    for t, close, point_ok, x, y in _segment_records(obj, nseg, sc):
+        if point_ok:
+            sc.last_point = x, y
+        else:  # a failed read leaves the previous point, as the out-parameters would
+            x, y = sc.last_point
         px, py = a * x + c * y + e, b * x + d * y + f
         if t == _SEG_MOVE:
             ops.append(("m", px, py))
@@ -353,6 +425,6 @@ def _object_edges(obj, parent, out: list[dict], budget: list[int], depth: int, l
         else:
             ops.append(("l", px, py))
             bez = 0
-        if segment_close(seg) and start is not None:
+        if close and start is not None:
             ops.append(("h", start[0], start[1]))
     paint_path(ops, out)

@@ -1,0 +1,56 @@
+"""``_pdfium_batch`` (the optional C loop over PDFium's per-char and per-segment calls) gives
+exactly what the same calls through ctypes give: every char, count and edge of every benchmark
+page, upright and under each /Rotate."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.extract.test_layout_equivalence import _benchmark_pdfs, _rotated
+
+
+def _layouts(data: bytes, batch: bool) -> list:
+    import pypdfium2 as pdfium
+
+    from extract.readers import PDFIUM_LOCK
+    from extract.readers.pdfium_layout import page_layout
+
+    out = []
+    with PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(data)
+        try:
+            for i in range(len(pdf)):
+                page = pdf[i]
+                tp = page.get_textpage()
+                lay = page_layout(page, tp, i + 1, batch=batch)
+                out.append((lay.page.chars, lay.page.edges, lay.chars_total, lay.unmapped, lay.lost_text_objects))
+                tp.close()
+                page.close()
+        finally:
+            pdf.close()
+    return out
+
+
+def test_the_extension_is_built_where_a_compiler_is():
+    from extract.readers.pdfium_layout import batch_library
+
+    if not (shutil.which("cc") or shutil.which("gcc")):
+        pytest.skip("no C compiler here: the reader runs on ctypes alone")
+    assert batch_library() is not None, "extract/readers/_pdfium_batch.c was not built: run `make install`"
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_batch_reads_equal_ctypes_reads(rotation, tmp_path):
+    from extract.readers.pdfium_layout import batch_library
+
+    if batch_library() is None:
+        pytest.skip("the optional extension extract/readers/_pdfium_batch is not built")
+    chars = edges = 0
+    for path in _benchmark_pdfs():
+        data = path.read_bytes() if not rotation else _rotated(path, rotation)
+        fast, slow = _layouts(data, batch=True), _layouts(data, batch=False)
+        assert fast == slow, path.name
+        chars += sum(len(p[0]) for p in fast)
+        edges += sum(len(p[1]) for p in fast)
+    assert chars and edges
