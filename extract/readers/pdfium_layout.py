@@ -22,6 +22,7 @@ from __future__ import annotations
 import ctypes
 import math
 import struct
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -127,9 +128,12 @@ _font_descent = _fast(R.FPDFFont_GetDescent, _I, _P, ctypes.c_float, ctypes.POIN
 _origin_raw = _fast(R.FPDFText_GetCharOrigin, _I, _P, _I, _P, _P)  # x, y out-params as addresses
 _DOUBLES2, _FLOATS4 = struct.Struct("=2d"), struct.Struct("=4f")
 _GENERATED_CAN_BE = frozenset(" \r\n\t\x00\ufffe\u00a0")
-# a char's record: IsGenerated, HasUnicodeMapError, origin read, box read, text object, x, y, box
-_CHAR_RECORD = struct.Struct("=4iQ2d4f")
+# a char's record: IsGenerated, HasUnicodeMapError, origin read, box read, text object, x, y,
+# loose box (4), its text object's matrix (a, b, c, d), font size and font descent per unit
+_CHAR_RECORD = struct.Struct("=4iQ2d4f4fdf")
 _SEGMENT_RECORD = struct.Struct("=3i2f")  # type, close, point read, x, y
+_BOX_RECORD = struct.Struct("=i4d")  # done, x0, x1, top, bottom
+_OBJECT_RECORD = struct.Struct("=Q2i4fi6f5i")  # see _object_records
 
 
 def _address(fn) -> int:
@@ -153,9 +157,18 @@ def batch_library():
                 return None
             lib.nianbao_read_chars.argtypes = lib.nianbao_read_segments.argtypes = [_P, _I, _P, _P]
             lib.nianbao_read_chars.restype = lib.nianbao_read_segments.restype = _I
-            lib.char_functions = (ctypes.c_void_p * 5)(*map(_address, (
+            lib.nianbao_horizontal_boxes.argtypes = [_P, _P, _P, _I, _P, _P, _P]
+            lib.nianbao_read_objects.argtypes = [_P, _I, _I, _P, _P]
+            lib.nianbao_read_objects.restype = _I
+            lib.object_functions = (ctypes.c_void_p * 8)(*map(_address, (
+                R.FPDFPage_GetObject, R.FPDFFormObj_GetObject, R.FPDFPageObj_GetType, R.FPDFPageObj_GetBounds,
+                R.FPDFPageObj_GetMatrix, R.FPDFPath_GetDrawMode, R.FPDFPath_CountSegments,
+                R.FPDFFormObj_CountObjects)))
+            lib.nianbao_horizontal_boxes.restype = _I
+            lib.char_functions = (ctypes.c_void_p * 9)(*map(_address, (
                 R.FPDFText_IsGenerated, R.FPDFText_HasUnicodeMapError, R.FPDFText_GetTextObject,
-                R.FPDFText_GetCharOrigin, R.FPDFText_GetLooseCharBox)))
+                R.FPDFText_GetCharOrigin, R.FPDFText_GetLooseCharBox, R.FPDFText_GetMatrix,
+                R.FPDFText_GetFontSize, R.FPDFTextObj_GetFont, R.FPDFFont_GetDescent)))
             lib.segment_functions = (ctypes.c_void_p * 4)(*map(_address, (
                 R.FPDFPath_GetPathSegment, R.FPDFPathSegment_GetPoint, R.FPDFPathSegment_GetType,
                 R.FPDFPathSegment_GetClose)))
@@ -163,153 +176,204 @@ def batch_library():
     return None
 
 
-def _char_records(tp: int, n: int, batch: bool) -> list[tuple] | object:
+def _char_records(tp: int, n: int, lib) -> list[tuple] | ctypes.Array:
     """Per char: (generated, unmapped, origin read, box read, text object, x, y, left, top, right,
-    bottom) — from one ``_pdfium_batch`` call, else from ctypes calls (the same values)."""
-    lib = batch_library() if batch else None
+    bottom) — with ``lib`` (``_pdfium_batch``) one call filling a buffer of ``_CHAR_RECORD``s,
+    else a list of them from ctypes calls (the same values)."""
     if lib is not None:
         buf = ctypes.create_string_buffer(_CHAR_RECORD.size * n)
         lib.nianbao_read_chars(tp, n, lib.char_functions, buf)
-        return _CHAR_RECORD.iter_unpack(buf)
+        return buf
     origin = (ctypes.c_double * 2)()
     o_x = ctypes.addressof(origin)
     rect = R.FS_RECTF()
     prect = ctypes.addressof(rect)
+    fsm = R.FS_MATRIX()
+    pfsm = ctypes.addressof(fsm)
+    desc = ctypes.c_float()
+    pdesc = ctypes.pointer(desc)
     out = []
     for i in range(n):
         origin[0] = origin[1] = 0.0
         rect.left = rect.top = rect.right = rect.bottom = 0.0
         ook = _origin_raw(tp, i, o_x, o_x + 8) and 1
         bok = _loose(tp, i, prect) and 1
-        out.append((_is_generated(tp, i), _map_error(tp, i), ook, bok, _text_object(tp, i) or 0,
-                    *_DOUBLES2.unpack_from(origin), *_FLOATS4.unpack_from(rect)))
+        obj = _text_object(tp, i)
+        _char_matrix(tp, i, pfsm)
+        font = _obj_font(obj) if obj else None
+        per_unit = desc.value if font and _font_descent(font, 1.0, pdesc) else 0.0
+        out.append((_is_generated(tp, i), _map_error(tp, i), ook, bok, obj or 0,
+                    *_DOUBLES2.unpack_from(origin), *_FLOATS4.unpack_from(rect),
+                    fsm.a, fsm.b, fsm.c, fsm.d, _font_size(tp, i), per_unit))
     return out
 
 
 def _chars(tp_handle, frame: _Frame, batch: bool = True) -> tuple[list[dict], int, int]:
+    """The page's characters (generated ones and line breaks left out), the number read and of
+    those without a Unicode mapping. Which chars count, and what their text objects share, is
+    decided here; each char's box is ``_box``'s — computed by ``_pdfium_batch`` for horizontal
+    text on an unrotated page (nearly every char of a report) where it is built."""
     n = min(R.FPDFText_CountChars(tp_handle), MAX_CHARS)
     if n <= 0:
         return [], 0, 0
     text = _page_text(tp_handle, n)
     tp = ctypes.cast(tp_handle, ctypes.c_void_p).value
     fa, fb, fc, fd = frame.linear()
-    ma, mb, mc, md, me, mf = frame.m
-    dx, dtop = frame.dx, frame.dtop
-    plain = (ma, mb, mc, md) == (1, 0, 0, 1)  # no /Rotate
-    records = _char_records(tp, n, batch)
-    fsm = R.FS_MATRIX()
-    pfsm = ctypes.addressof(fsm)
-    desc = ctypes.c_float()
-    pdesc = ctypes.pointer(desc)
-    descents: dict[int, float] = {}  # font → descent per unit of font size
-    chars: list[dict] = []
-    append = chars.append
+    lib = batch_library() if batch else None
+    raw = _char_records(tp, n, lib)
+    records = _CHAR_RECORD.iter_unpack(raw) if lib is not None else raw
+    # what a text object's chars share, once per distinct (matrix, font size, descent): WPS and
+    # Word write an object per run of a few chars, most alike
+    frame_of: dict[tuple, int] = {}
+    shared: list[tuple] = []  # _object_frame(...) of each distinct key
+    indices: list[int] = []  # the chars kept: their index, text and shared frame
+    texts: list[str] = []
+    owners: list[int] = []
     total = unmapped = 0
     prev_obj = None
-    writing = 0  # of the current text object: 0 horizontal, 1 a quarter turn, 2 any other angle
-    last = (1, 0, 1, 1, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)  # the previous char kept
+    owner = 0
+    last = (1, 0, 1, 1, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)  # the previous char kept (its first 11)
+    patched: dict[int, tuple] = {}  # chars whose origin or box read failed: the values they keep
     for i, rec in enumerate(records):
-        generated, unmapped_glyph, origin_ok, box_ok, obj, x, y, r_left, r_top, r_right, r_bottom = rec
         ch = text[i] if text is not None else chr(R.FPDFText_GetUnicode(tp_handle, i) or 0xFFFD)
         # PDFium inserts spaces and line breaks between runs: those are not the document's
-        if ch in _GENERATED_CAN_BE and generated == 1:
+        if ch in _GENERATED_CAN_BE and rec[0] == 1:
             continue
         total += 1
-        if unmapped_glyph == 1:
+        if rec[1] == 1:
             unmapped += 1
         if ch in "\r\n\x00\ufffe":
             continue
-        if not (origin_ok and box_ok):  # a failed read leaves the previous char's values, as
-            rec = (*rec[:5], *(rec[5:7] if origin_ok else last[5:7]),  # out-parameters would
-                   *(rec[7:] if box_ok else last[7:]))
-            x, y, r_left, r_top, r_right, r_bottom = rec[5:]
+        if not (rec[2] and rec[3]):  # a failed read leaves the previous char's values, as
+            rec = (*rec[:5], *(rec[5:7] if rec[2] else last[5:7]),  # out-parameters would
+                   *(rec[7:11] if rec[3] else last[7:11]), *rec[11:])
+            patched[i] = rec
         last = rec
-        obj = obj or None
+        obj = rec[4] or None
         if obj is None or obj != prev_obj:  # chars of one text object share matrix, size and font
             prev_obj = obj
-            _char_matrix(tp, i, pfsm)
-            # the char matrix in pdfplumber's frame (rotation applied)
-            a, b, c, d = fsm.a, fsm.b, fsm.c, fsm.d
-            a, b, c, d = a * fa + b * fc, a * fb + b * fd, c * fa + d * fc, c * fb + d * fd
-            fs = _font_size(tp, i)
-            font = _obj_font(obj) if obj else None
-            per_unit = descents.get(font or 0)
-            if per_unit is None:
-                per_unit = desc.value if font and _font_descent(font, 1.0, pdesc) else 0.0
-                descents[font or 0] = per_unit
-            descent = per_unit * fs
-            up = math.hypot(c, d)
-            size = fs * up if up else fs
-            upright = a * d > 0 and b * c <= 0
-            vertical_font_at = 2.5 * size
-            # advance direction (a, b) and "up" direction (c, d), page frame with y going up
-            if abs(b) < 1e-6 * up and abs(c) < 1e-6 * up:  # horizontal writing, no rotation
-                writing = 0
-                dsc = -descent * abs(d)  # below the baseline (descent is negative)
-            elif abs(a) < 1e-6 * up and abs(d) < 1e-6 * up:  # rotated a quarter turn (Word btLr/tbRl)
-                writing = 1
-                # text "up" (c, d) points along x: the glyph box spans descent..descent+size that way
-                dsc = descent * abs(c)
+            key = rec[11:]
+            owner = frame_of.get(key, -1)
+            if owner < 0:
+                a, b, c, d, fs, per_unit = key
+                # the char matrix in pdfplumber's frame (rotation applied)
+                a, b, c, d = a * fa + b * fc, a * fb + b * fd, c * fa + d * fc, c * fb + d * fd
+                owner = frame_of[key] = len(shared)
+                shared.append(_object_frame(a, b, c, d, fs, per_unit * fs))
+        indices.append(i)
+        texts.append(ch)
+        owners.append(owner)
+    if not indices:
+        return [], total, unmapped
+    boxes = _horizontal_boxes(lib, raw, patched, indices, owners, shared, frame) if lib is not None else None
+    chars: list[dict] = []
+    append = chars.append
+    if boxes is not None:
+        for i, ch, owner, (done, x0, x1, top, bottom) in zip(indices, texts, owners, boxes):
+            if done:
+                _, _, _, _, _, size, _, upright = shared[owner]
+                append({"text": ch, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+                        "width": x1 - x0, "height": bottom - top, "size": size, "upright": upright,
+                        "object_type": "char"})
             else:
-                writing = 2
-        if plain and writing == 0:
-            # the common case, an unrotated page and horizontal text: the general formulas below
-            # with the frame's unit factors left out (the same floats, a third of the work)
-            px = x + me + dx
-            adv = abs((r_right + me + dx) - (r_left + me + dx))
-            if adv > vertical_font_at:
-                x0, x1, bottom = px, px + size, dtop - (y + mf)
-                top = bottom - size
-            else:
-                x0, x1 = (px, px + adv) if a > 0 else (px - adv, px)
-                if d > 0:
-                    bottom = dtop - (y + mf) + dsc
-                    top = bottom - size
-                else:
-                    top = dtop - (y + mf) - dsc
-                    bottom = top + size
-            append({"text": ch, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
-                    "width": x1 - x0, "height": bottom - top, "size": size, "upright": upright,
-                    "object_type": "char"})
-            continue
-        px, ptop = ma * x + mc * y + me + dx, dtop - (mb * x + md * y + mf)
-        if writing == 0:
-            lx0 = ma * r_left + mc * r_top + me + dx
-            lx1 = ma * r_right + mc * r_bottom + me + dx
-            adv = abs(lx1 - lx0)
-            if adv > vertical_font_at:  # vertical-writing font: PDFium's box is the unscaled font's
-                x0, x1, bottom = px, px + size, ptop
-                top = bottom - size
-            else:
-                x0, x1 = (px, px + adv) if a > 0 else (px - adv, px)
-                if d > 0:
-                    bottom = ptop + dsc
-                    top = bottom - size
-                else:
-                    top = ptop - dsc
-                    bottom = top + size
-        elif writing == 1:
-            ltop = dtop - (mb * r_left + md * r_top + mf)
-            lbottom = dtop - (mb * r_right + md * r_bottom + mf)
-            adv = abs(lbottom - ltop)
-            if adv > vertical_font_at:
-                adv = size
-            if c < 0:
-                x0, x1 = px - size - dsc, px - dsc
-            else:
-                x0, x1 = px + dsc, px + dsc + size
-            if b > 0:  # advance goes up the page (btLr): top is above the origin
-                top, bottom = ptop - adv, ptop
-            else:
-                top, bottom = ptop, ptop + adv
-        else:  # any other angle: the loose box
-            lx0, ltop = ma * r_left + mc * r_top + me + dx, dtop - (mb * r_left + md * r_top + mf)
-            lx1, lbottom = ma * r_right + mc * r_bottom + me + dx, dtop - (mb * r_right + md * r_bottom + mf)
-            x0, x1, top, bottom = min(lx0, lx1), max(lx0, lx1), min(ltop, lbottom), max(ltop, lbottom)
-        append({"text": ch, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
-                "width": x1 - x0, "height": bottom - top, "size": size, "upright": upright,
-                "object_type": "char"})
+                append(_box(ch, shared[owner], *_raw_record(raw, patched, i, lib)[5:11], frame))
+        return chars, total, unmapped
+    for i, ch, owner in zip(indices, texts, owners):
+        append(_box(ch, shared[owner], *_raw_record(raw, patched, i, lib)[5:11], frame))
     return chars, total, unmapped
+
+
+def _raw_record(raw, patched: dict[int, tuple], i: int, lib) -> tuple:
+    if i in patched:
+        return patched[i]
+    return _CHAR_RECORD.unpack_from(raw, i * _CHAR_RECORD.size) if lib is not None else raw[i]
+
+
+def _horizontal_boxes(lib, raw, patched: dict[int, tuple], indices: list[int], owners: list[int],
+                      shared: list[tuple], frame: _Frame):
+    """``_box`` of each kept char (``indices``, their frames ``shared[owners[k]]``), by
+    ``_pdfium_batch``: (done, x0, x1, top, bottom) each, done 0 where the C loop leaves the char
+    to ``_box`` (not horizontal text); ``None`` on a rotated page. The C loop is ``_box``'s
+    horizontal branch on an unrotated page (1·x + 0·y leaves x as it is): the same double
+    operations in the same order."""
+    if frame.linear() != (1, 0, 0, 1):
+        return None
+    for i, rec in patched.items():  # the values a failed read left, where the C loop reads them
+        _CHAR_RECORD.pack_into(raw, i * _CHAR_RECORD.size, *rec)
+    k = len(indices)
+    index, owner = array("i", indices), array("i", owners)
+    params = array("d", [v for w, a, _, _, d, size, dsc, _ in shared for v in (w, a, d, size, dsc)])
+    _, _, _, _, me, mf = frame.m
+    consts = array("d", (me, mf, frame.dx, frame.dtop))
+    out = ctypes.create_string_buffer(_BOX_RECORD.size * k)
+    lib.nianbao_horizontal_boxes(raw, _pointer(index), _pointer(owner), k, _pointer(params), _pointer(consts), out)
+    return _BOX_RECORD.iter_unpack(out)
+
+
+def _pointer(a: array) -> int:
+    return a.buffer_info()[0]
+
+
+def _object_frame(a: float, b: float, c: float, d: float, fs: float, descent: float) -> tuple:
+    """What the chars of one text object share: (writing, a, b, c, d, size, dsc, upright).
+    ``writing``: 0 horizontal, 1 a quarter turn, 2 any other angle; (a, b) is the advance
+    direction and (c, d) "up", in the page frame with y going up; ``dsc`` the glyph box's
+    offset from the baseline."""
+    up = math.hypot(c, d)
+    size = fs * up if up else fs
+    upright = a * d > 0 and b * c <= 0
+    if abs(b) < 1e-6 * up and abs(c) < 1e-6 * up:  # horizontal writing, no rotation
+        return 0, a, b, c, d, size, -descent * abs(d), upright  # below the baseline (descent < 0)
+    if abs(a) < 1e-6 * up and abs(d) < 1e-6 * up:  # rotated a quarter turn (Word btLr/tbRl)
+        # text "up" (c, d) points along x: the glyph box spans descent..descent+size that way
+        return 1, a, b, c, d, size, descent * abs(c), upright
+    return 2, a, b, c, d, size, 0.0, upright
+
+
+def _box(ch: str, obj: tuple, x: float, y: float, r_left: float, r_top: float, r_right: float,
+         r_bottom: float, frame: _Frame) -> dict:
+    """One char in pdfplumber's conventions: the box pdfminer draws (advance × font size, from
+    the font's descent) from PDFium's origin and loose box (``r_*``, user space)."""
+    writing, a, b, c, d, size, dsc, upright = obj
+    ma, mb, mc, md, me, mf = frame.m
+    dx, dtop = frame.dx, frame.dtop
+    vertical_font_at = 2.5 * size
+    px, ptop = ma * x + mc * y + me + dx, dtop - (mb * x + md * y + mf)
+    if writing == 0:
+        lx0 = ma * r_left + mc * r_top + me + dx
+        lx1 = ma * r_right + mc * r_bottom + me + dx
+        adv = abs(lx1 - lx0)
+        if adv > vertical_font_at:  # vertical-writing font: PDFium's box is the unscaled font's
+            x0, x1, bottom = px, px + size, ptop
+            top = bottom - size
+        else:
+            x0, x1 = (px, px + adv) if a > 0 else (px - adv, px)
+            if d > 0:
+                bottom = ptop + dsc
+                top = bottom - size
+            else:
+                top = ptop - dsc
+                bottom = top + size
+    elif writing == 1:
+        ltop = dtop - (mb * r_left + md * r_top + mf)
+        lbottom = dtop - (mb * r_right + md * r_bottom + mf)
+        adv = abs(lbottom - ltop)
+        if adv > vertical_font_at:
+            adv = size
+        if c < 0:
+            x0, x1 = px - size - dsc, px - dsc
+        else:
+            x0, x1 = px + dsc, px + dsc + size
+        if b > 0:  # advance goes up the page (btLr): top is above the origin
+            top, bottom = ptop - adv, ptop
+        else:
+            top, bottom = ptop, ptop + adv
+    else:  # any other angle: the loose box
+        lx0, ltop = ma * r_left + mc * r_top + me + dx, dtop - (mb * r_left + md * r_top + mf)
+        lx1, lbottom = ma * r_right + mc * r_bottom + me + dx, dtop - (mb * r_right + md * r_bottom + mf)
+        x0, x1, top, bottom = min(lx0, lx1), max(lx0, lx1), min(ltop, lbottom), max(ltop, lbottom)
+    return {"text": ch, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+            "width": x1 - x0, "height": bottom - top, "size": size, "upright": upright, "object_type": "char"}
 
 
 # --------------------------------------------------------------------------- edges
@@ -371,34 +435,69 @@ def _edges(page_raw, frame: _Frame, lost: list[int], batch: bool = True) -> list
     budget = [MAX_PATH_SEGMENTS]
     page = ctypes.cast(page_raw, ctypes.c_void_p).value
     scratch = _Scratch(batch)
-    for i in range(_count_objects(page)):
-        _object_edges(_get_object(page, i), frame.m, found, budget, 0, lost, scratch)
+    for rec in _object_records(page, _count_objects(page), False, scratch):
+        _object_edges(rec, frame.m, found, budget, 0, lost, scratch)
     return finish_edges(found, frame.dtop, frame.dx)
 
 
-def _object_edges(obj, parent, out: list[dict], budget: list[int], depth: int, lost: list[int], sc: _Scratch) -> None:
+_NO_MATRIX = (0.0,) * 6
+
+
+def _object_records(container: int, n: int, in_form: bool, sc: "_Scratch"):
+    """Per object of a page (or of a form object): (object, type, bounds read, left, bottom,
+    right, top, matrix read, a, b, c, d, e, f, draw mode read, fill, stroke, segments, children),
+    each read only for the kinds ``_object_edges`` asks it of — from one ``_pdfium_batch`` call,
+    else from ctypes calls (the same values)."""
+    lib = batch_library() if sc.batch else None
+    if lib is not None:
+        buf = ctypes.create_string_buffer(_OBJECT_RECORD.size * n)
+        lib.nianbao_read_objects(container, n, 1 if in_form else 0, lib.object_functions, buf)
+        return _OBJECT_RECORD.iter_unpack(buf)
+    out = []
+    for j in range(n):
+        obj = _form_object(container, j) if in_form else _get_object(container, j)
+        kind = _obj_type(obj) if obj else 0
+        bounds, matrix, draw, segments, children = (0, 0.0, 0.0, 0.0, 0.0), (0, *_NO_MATRIX), (0, 0, 0), 0, 0
+        if not obj:
+            pass
+        elif kind == _OBJ_TEXT:
+            ok = _obj_bounds(obj, *sc.pfloats)
+            bounds = (1, *(f.value for f in sc.floats)) if ok else bounds
+        elif kind in (_OBJ_PATH, _OBJ_FORM):
+            m = sc.matrix
+            matrix = (1, m.a, m.b, m.c, m.d, m.e, m.f) if _obj_matrix(obj, sc.pmatrix) else matrix
+            if kind == _OBJ_PATH:
+                ok = _draw_mode(obj, sc.pfill, sc.pstroke)
+                draw = (1, sc.fill.value, sc.stroke.value) if ok else draw
+                segments = _count_segments(obj)
+            else:
+                children = _form_count(obj)
+        out.append((obj or 0, kind, *bounds, *matrix, *draw, segments, children))
+    return out
+
+
+def _object_edges(rec: tuple, parent, out: list[dict], budget: list[int], depth: int, lost: list[int],
+                  sc: _Scratch) -> None:
+    (obj, kind, bounds_ok, left, bottom, right, top, matrix_ok, ma, mb, mc, md, me, mf,
+     draw_ok, fill, stroke, nseg, children) = rec
     if not obj:
         return
-    kind = _obj_type(obj)
     if kind == _OBJ_TEXT:
-        l, b, r, t = sc.floats
-        if _obj_bounds(obj, *sc.pfloats) and l.value == r.value and b.value == t.value:
+        if bounds_ok and left == right and bottom == top:
             lost[0] += 1
         return
     if kind not in (_OBJ_PATH, _OBJ_FORM):
         return
-    m = sc.matrix
-    own = (m.a, m.b, m.c, m.d, m.e, m.f) if _obj_matrix(obj, sc.pmatrix) else (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    own = (ma, mb, mc, md, me, mf) if matrix_ok else (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     matrix = _mul(own, parent)
     if kind == _OBJ_FORM:
         if depth >= MAX_FORM_DEPTH:
             return
-        for j in range(_form_count(obj)):
-            _object_edges(_form_object(obj, j), matrix, out, budget, depth + 1, lost, sc)
+        for child in _object_records(obj, children, True, sc):
+            _object_edges(child, matrix, out, budget, depth + 1, lost, sc)
         return
-    if _draw_mode(obj, sc.pfill, sc.pstroke) and not sc.fill.value and not sc.stroke.value:
+    if draw_ok and not fill and not stroke:
         return  # not painted (a clip path's outline)
-    nseg = _count_segments(obj)
     if nseg <= 0:
         return
     budget[0] -= nseg
