@@ -422,9 +422,37 @@ def extract_table(table, chars: list[dict], **kwargs) -> list[list[str | None]]:
     line_key = get_line_cluster_key(extractor.line_dir)
     line_tolerance = kwargs.get("y_tolerance", DEFAULT_Y_TOLERANCE)  # lines run top to bottom here
 
+    # one word on one line (most cells: a label, a number): its chars in x order, joined — what
+    # the word extractor gives when their tops lie within its y tolerance (one line cluster) and
+    # no char starts a new word (its own test, left to right)
+    one_word_ok = plain_render and extractor.char_dir == "ltr" and not extractor.use_text_flow and not (
+        extractor.x_tolerance_ratio or extractor.y_tolerance_ratio or extractor.keep_blank_chars
+        or extractor.split_at_punctuation or extractor.extra_attrs)
+    xt, yt, expansions = extractor.x_tolerance, extractor.y_tolerance, extractor.expansions
+
+    def one_word(cell_chars: list[dict]) -> str | None:
+        tops = [c["top"] for c in cell_chars]
+        if max(tops) - min(tops) > yt:
+            return None
+        ordered = sorted(cell_chars, key=_x0)
+        prev = None
+        for c in ordered:
+            t = c["text"]
+            if not t or t.isspace() or not c["upright"]:
+                return None
+            if prev is not None and (c["x0"] < prev["x0"] or c["x0"] > prev["x1"] + xt
+                                     or abs(c["top"] - prev["top"]) > yt):
+                return None
+            prev = c
+        return "".join(expansions.get(c["text"], c["text"]) for c in ordered)
+
     def cell_text(cell_chars: list[dict]) -> str:
         if not plain_render:
             return extract_text(cell_chars, **kwargs)
+        if one_word_ok:
+            text = one_word(cell_chars)
+            if text is not None:
+                return text
         lines = cluster_objects(extractor.extract_words(cell_chars), line_key, line_tolerance)
         return "\n".join(" ".join(word["text"] for word in line) for line in lines)
 
@@ -453,6 +481,10 @@ def extract_table(table, chars: list[dict], **kwargs) -> list[list[str | None]]:
             arr.append(cell_text(cell_chars) if cell_chars else "")
         out.append(arr)
     return out
+
+
+def _x0(obj: dict) -> float:
+    return obj["x0"]
 
 
 def _is_prose_row(row: list) -> bool:

@@ -435,9 +435,22 @@ def _edges(page_raw, frame: _Frame, lost: list[int], batch: bool = True) -> list
     budget = [MAX_PATH_SEGMENTS]
     page = ctypes.cast(page_raw, ctypes.c_void_p).value
     scratch = _Scratch(batch)
-    for rec in _object_records(page, _count_objects(page), False, scratch):
-        _object_edges(rec, frame.m, found, budget, 0, lost, scratch)
+    _objects_edges(_object_records(page, _count_objects(page), False, scratch), frame.m, found, budget, 0,
+                   lost, scratch)
     return finish_edges(found, frame.dtop, frame.dx)
+
+
+def _objects_edges(records, parent, out: list[dict], budget: list[int], depth: int, lost: list[int],
+                   sc: "_Scratch") -> None:
+    """The edges of the path and form objects among ``records``; text objects PDFium gives an
+    empty box are counted in ``lost`` (see ``PageLayout.text_usable``)."""
+    for rec in records:
+        kind = rec[1]
+        if kind == _OBJ_TEXT:
+            if rec[0] and rec[2] and rec[3] == rec[5] and rec[4] == rec[6]:  # left == right, bottom == top
+                lost[0] += 1
+        elif kind == _OBJ_PATH or kind == _OBJ_FORM:
+            _object_edges(rec, parent, out, budget, depth, lost, sc)
 
 
 _NO_MATRIX = (0.0,) * 6
@@ -478,23 +491,17 @@ def _object_records(container: int, n: int, in_form: bool, sc: "_Scratch"):
 
 def _object_edges(rec: tuple, parent, out: list[dict], budget: list[int], depth: int, lost: list[int],
                   sc: _Scratch) -> None:
+    """The edges of one path object, or of the objects inside one form object."""
     (obj, kind, bounds_ok, left, bottom, right, top, matrix_ok, ma, mb, mc, md, me, mf,
      draw_ok, fill, stroke, nseg, children) = rec
     if not obj:
-        return
-    if kind == _OBJ_TEXT:
-        if bounds_ok and left == right and bottom == top:
-            lost[0] += 1
-        return
-    if kind not in (_OBJ_PATH, _OBJ_FORM):
         return
     own = (ma, mb, mc, md, me, mf) if matrix_ok else (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     matrix = _mul(own, parent)
     if kind == _OBJ_FORM:
         if depth >= MAX_FORM_DEPTH:
             return
-        for child in _object_records(obj, children, True, sc):
-            _object_edges(child, matrix, out, budget, depth + 1, lost, sc)
+        _objects_edges(_object_records(obj, children, True, sc), matrix, out, budget, depth + 1, lost, sc)
         return
     if draw_ok and not fill and not stroke:
         return  # not painted (a clip path's outline)

@@ -54,3 +54,19 @@ def test_batch_reads_equal_ctypes_reads(rotation, tmp_path):
         chars += sum(len(p[0]) for p in fast)
         edges += sum(len(p[1]) for p in fast)
     assert chars and edges
+
+
+def test_text_objects_with_an_empty_box_are_counted_lost():
+    """PDFium gives some one-glyph objects of unembedded CID fonts an empty box and leaves them
+    out of its text: such a page's text is not used (``PageLayout.text_usable``)."""
+    from extract.readers.pdfium_layout import _OBJ_TEXT, _objects_edges, _Scratch
+
+    def text_object(ok, left, bottom, right, top, obj=7):
+        return (obj, _OBJ_TEXT, ok, left, bottom, right, top, 0, *(0.0,) * 6, 0, 0, 0, 0, 0)
+
+    records = [text_object(1, 5.0, 5.0, 5.0, 5.0), text_object(1, 5.0, 5.0, 9.0, 5.0),
+               text_object(0, 5.0, 5.0, 5.0, 5.0), text_object(1, 0.0, 0.0, 0.0, 0.0, obj=0),
+               text_object(1, 2.0, 3.0, 2.0, 3.0)]
+    lost, out = [0], []
+    _objects_edges(records, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), out, [1000], 0, lost, _Scratch(False))
+    assert lost == [2] and out == []
