@@ -227,12 +227,17 @@ def cells_from_intersections(intersections: dict) -> list[tuple]:
     for pt in points:
         ci = col_pos[pt[0]] = col_pos.get(pt[0], -1) + 1
         ri = row_pos[pt[1]] = row_pos.get(pt[1], -1) + 1
-        below = [b for b in column[pt[0]][ci + 1:] if connects(pt, b)]
-        if not below:
-            continue
-        right = [r for r in row[pt[1]][ri + 1:] if connects(pt, r)]
+        # the first connected point below, with the first connected point to the right, that
+        # close a cell; both lists are walked only as far as that (most cells: their first points)
+        right = None
         found = None
-        for below_pt in below:
+        for below_pt in column[pt[0]][ci + 1:]:
+            if not connects(pt, below_pt):
+                continue
+            if right is None:
+                right = [r for r in row[pt[1]][ri + 1:] if connects(pt, r)]
+            if not right:
+                break
             for right_pt in right:
                 corner = (right_pt[0], below_pt[1])
                 if corner in v_sets and connects(corner, right_pt) and connects(corner, below_pt):
