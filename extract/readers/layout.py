@@ -461,22 +461,22 @@ def extract_table(table, chars: list[dict], **kwargs) -> list[list[str | None]]:
         lines = cluster_objects(extractor.extract_words(cell_chars), line_key, line_tolerance)
         return "\n".join(" ".join(word["text"] for word in line) for line in lines)
 
-    mids = sorted(((c["top"] + c["bottom"]) / 2, i) for i, c in enumerate(chars))
-    keys = [m for m, _ in mids]
+    # (vertical middle, index, horizontal middle) of every char, by vertical middle
+    mids = sorted(((c["top"] + c["bottom"]) / 2, i, (c["x0"] + c["x1"]) / 2) for i, c in enumerate(chars))
+    keys = [m for m, _, _ in mids]
     out = []
     for row in table.rows:
         x0, top, x1, bottom = row.bbox
         lo, hi = bisect_left(keys, top), bisect_left(keys, bottom)  # top <= v_mid < bottom
-        row_chars = [c for c in (chars[i] for i in sorted(i for _, i in mids[lo:hi]))
-                     if x0 <= (c["x0"] + c["x1"]) / 2 < x1]
+        # the row's chars in the page's order: (index, h_mid, v_mid)
+        row_chars = [(i, h, v) for i, h, v in sorted((i, h, v) for v, i, h in mids[lo:hi]) if x0 <= h < x1]
         arr = []
         for cell in row.cells:
             if cell is None:
                 arr.append(None)
                 continue
             cx0, ctop, cx1, cbottom = cell
-            cell_chars = [c for c in row_chars if cx0 <= (c["x0"] + c["x1"]) / 2 < cx1
-                          and ctop <= (c["top"] + c["bottom"]) / 2 < cbottom]
+            cell_chars = [chars[i] for i, h, v in row_chars if cx0 <= h < cx1 and ctop <= v < cbottom]
             if len(cell_chars) == 1 and cell_chars[0]["text"] and single_ok:
                 # one char ("0", most number cells): the text extract_text gives it, without
                 # building a word map and a text map
@@ -576,18 +576,26 @@ def _column_edges(cells, ncols: int) -> list[float]:
     return xs
 
 
+def _outside(chars: list[dict], boxes: list[tuple]) -> list[dict]:
+    """The chars whose centre lies in none of ``boxes`` (closed), in their order."""
+    out = []
+    for c in chars:
+        cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+        for b in boxes:
+            if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]:
+                break
+        else:
+            out.append(c)
+    return out
+
+
 def _page_text(page, frags: list[_Frag]) -> str:
     """Text in reading order: lines outside the kept tables, and each table row as one line."""
     boxes = [f.bbox for f in frags]
-
-    def outside(obj) -> bool:
-        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-        return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
-
     segs: list[tuple[float, str]] = []
     try:
         # chars only: the lines are read from them (the page's edges need no filtering)
-        filtered = LayoutPage([c for c in page.chars if outside(c)], [], page.width, page.height,
+        filtered = LayoutPage(_outside(page.chars, boxes), [], page.width, page.height,
                               page.page_number, page.bbox) if boxes else page
         for top, line in filtered.text_lines(x_tolerance=1.5):
             txt = line.strip()
