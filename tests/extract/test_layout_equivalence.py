@@ -28,17 +28,14 @@ def _benchmark_pdfs() -> list[Path]:
     return corpus + sorted(p for p in FIXTURES.glob("*.pdf") if not p.name.startswith("scanned"))
 
 
-def _pages(path: Path) -> list[LayoutPage]:
-    """Every page of ``path`` twice: as PDFium gives it and as pdfminer does."""
-    import io
-
-    import pdfplumber
+def pdfium_layouts(data: bytes, batch: bool = True) -> list:
+    """``pdfium_layout.page_layout`` of every page of a PDF (``batch``: through ``_pdfium_batch``
+    where it is built)."""
     import pypdfium2 as pdfium
 
     from extract.readers import PDFIUM_LOCK
     from extract.readers.pdfium_layout import page_layout
 
-    data = path.read_bytes()
     out = []
     with PDFIUM_LOCK:
         pdf = pdfium.PdfDocument(data)
@@ -46,11 +43,22 @@ def _pages(path: Path) -> list[LayoutPage]:
             for i in range(len(pdf)):
                 page = pdf[i]
                 tp = page.get_textpage()
-                out.append(page_layout(page, tp, i + 1).page)
+                out.append(page_layout(page, tp, i + 1, batch=batch))
                 tp.close()
                 page.close()
         finally:
             pdf.close()
+    return out
+
+
+def _pages(path: Path) -> list[LayoutPage]:
+    """Every page of ``path`` twice: as PDFium gives it and as pdfminer does."""
+    import io
+
+    import pdfplumber
+
+    data = path.read_bytes()
+    out = [layout.page for layout in pdfium_layouts(data)]
     with pdfplumber.open(io.BytesIO(data)) as plumber:
         out += [LayoutPage.from_pdfplumber(p) for p in plumber.pages]
     return out

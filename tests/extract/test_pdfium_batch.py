@@ -7,29 +7,12 @@ import shutil
 
 import pytest
 
-from tests.extract.test_layout_equivalence import _benchmark_pdfs, _rotated
+from tests.extract.test_layout_equivalence import _benchmark_pdfs, _rotated, pdfium_layouts
 
 
 def _layouts(data: bytes, batch: bool) -> list:
-    import pypdfium2 as pdfium
-
-    from extract.readers import PDFIUM_LOCK
-    from extract.readers.pdfium_layout import page_layout
-
-    out = []
-    with PDFIUM_LOCK:
-        pdf = pdfium.PdfDocument(data)
-        try:
-            for i in range(len(pdf)):
-                page = pdf[i]
-                tp = page.get_textpage()
-                lay = page_layout(page, tp, i + 1, batch=batch)
-                out.append((lay.page.chars, lay.page.edges, lay.chars_total, lay.unmapped, lay.lost_text_objects))
-                tp.close()
-                page.close()
-        finally:
-            pdf.close()
-    return out
+    return [(lay.page.chars, lay.page.edges, lay.chars_total, lay.unmapped, lay.lost_text_objects)
+            for lay in pdfium_layouts(data, batch)]
 
 
 def test_the_extension_is_built_where_a_compiler_is():
