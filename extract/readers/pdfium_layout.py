@@ -15,6 +15,10 @@ points, the page's /Rotate applied):
   WPS draw as cell borders give two edges that the finder snaps together), anything else a
   curve (an edge per segment, Béziers by their chords).
 
+PDFium is asked through ``_pdfium_batch`` (an optional C extension: one call per page for the
+per-char, per-segment and per-object questions, and horizontal char boxes) where it is built,
+else through ctypes call by call; both give the same layout (tests/extract/test_pdfium_batch.py).
+
 Caller holds ``extract.readers.PDFIUM_LOCK`` (PDFium is not thread-safe).
 """
 from __future__ import annotations
@@ -136,8 +140,8 @@ _BOX_RECORD = struct.Struct("=i4d")  # done, x0, x1, top, bottom
 _OBJECT_RECORD = struct.Struct("=Q2i4fi6f5i")  # see _object_records
 
 
-def _address(fn) -> int:
-    return ctypes.cast(fn, ctypes.c_void_p).value
+def _addresses(*fns) -> ctypes.Array:
+    return (ctypes.c_void_p * len(fns))(*(ctypes.cast(fn, ctypes.c_void_p).value for fn in fns))
 
 
 @lru_cache(maxsize=1)
@@ -155,31 +159,32 @@ def batch_library():
                 lib = ctypes.CDLL(str(path))
             except OSError:
                 return None
-            lib.nianbao_read_chars.argtypes = lib.nianbao_read_segments.argtypes = [_P, _I, _P, _P]
-            lib.nianbao_read_chars.restype = lib.nianbao_read_segments.restype = _I
-            lib.nianbao_horizontal_boxes.argtypes = [_P, _P, _P, _I, _P, _P, _P]
-            lib.nianbao_read_objects.argtypes = [_P, _I, _I, _P, _P]
-            lib.nianbao_read_objects.restype = _I
-            lib.object_functions = (ctypes.c_void_p * 8)(*map(_address, (
-                R.FPDFPage_GetObject, R.FPDFFormObj_GetObject, R.FPDFPageObj_GetType, R.FPDFPageObj_GetBounds,
-                R.FPDFPageObj_GetMatrix, R.FPDFPath_GetDrawMode, R.FPDFPath_CountSegments,
-                R.FPDFFormObj_CountObjects)))
-            lib.nianbao_horizontal_boxes.restype = _I
-            lib.char_functions = (ctypes.c_void_p * 9)(*map(_address, (
+            for name, argtypes in (("nianbao_read_chars", [_P, _I, _P, _P]),
+                                   ("nianbao_read_segments", [_P, _I, _P, _P]),
+                                   ("nianbao_read_objects", [_P, _I, _I, _P, _P]),
+                                   ("nianbao_horizontal_boxes", [_P, _P, _P, _I, _P, _P, _P])):
+                getattr(lib, name).argtypes, getattr(lib, name).restype = argtypes, _I
+            # the PDFium functions each loop calls, in the order the C source lists them
+            lib.char_functions = _addresses(
                 R.FPDFText_IsGenerated, R.FPDFText_HasUnicodeMapError, R.FPDFText_GetTextObject,
                 R.FPDFText_GetCharOrigin, R.FPDFText_GetLooseCharBox, R.FPDFText_GetMatrix,
-                R.FPDFText_GetFontSize, R.FPDFTextObj_GetFont, R.FPDFFont_GetDescent)))
-            lib.segment_functions = (ctypes.c_void_p * 4)(*map(_address, (
+                R.FPDFText_GetFontSize, R.FPDFTextObj_GetFont, R.FPDFFont_GetDescent)
+            lib.segment_functions = _addresses(
                 R.FPDFPath_GetPathSegment, R.FPDFPathSegment_GetPoint, R.FPDFPathSegment_GetType,
-                R.FPDFPathSegment_GetClose)))
+                R.FPDFPathSegment_GetClose)
+            lib.object_functions = _addresses(
+                R.FPDFPage_GetObject, R.FPDFFormObj_GetObject, R.FPDFPageObj_GetType, R.FPDFPageObj_GetBounds,
+                R.FPDFPageObj_GetMatrix, R.FPDFPath_GetDrawMode, R.FPDFPath_CountSegments,
+                R.FPDFFormObj_CountObjects)
             return lib
     return None
 
 
 def _char_records(tp: int, n: int, lib) -> list[tuple] | ctypes.Array:
     """Per char: (generated, unmapped, origin read, box read, text object, x, y, left, top, right,
-    bottom) — with ``lib`` (``_pdfium_batch``) one call filling a buffer of ``_CHAR_RECORD``s,
-    else a list of them from ctypes calls (the same values)."""
+    bottom, then its text object's a, b, c, d, font size, descent per unit) — with ``lib``
+    (``_pdfium_batch``) one call filling a buffer of ``_CHAR_RECORD``s, else a list of them from
+    ctypes calls (the same values)."""
     if lib is not None:
         buf = ctypes.create_string_buffer(_CHAR_RECORD.size * n)
         lib.nianbao_read_chars(tp, n, lib.char_functions, buf)
