@@ -188,8 +188,6 @@ def _number(v):
     return None
 
 
-FACT_COLUMNS = ("report", "key1", "key2", "value", "raw", "page", "bbox", "locator")
-
 
 def _locator(p: dict) -> str | None:
     """Where an HTML/Word cell was printed: {"table", "row", "col"} of the document's tables."""

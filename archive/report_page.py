@@ -29,10 +29,10 @@ import os
 import re
 import sqlite3
 import tempfile
-import threading
 from pathlib import Path
 
 from extract import template as T
+from extract.readers import PDFIUM_LOCK
 
 from archive.checks import normalise_agency
 
@@ -42,7 +42,6 @@ MEDIA_TYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8", "do
                "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "doc": "application/msword",
                "wps": "application/vnd.ms-works", "text": "text/plain; charset=utf-8", "xlsx":
                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xls": "application/vnd.ms-excel"}
-_PDFIUM = threading.Lock()  # PDFium is not thread-safe
 FACT_KEYS = {"active_disclosure": ("category", "measure"), "applications": ("row", "applicant"),
              "review_litigation": ("group", "outcome")}
 
@@ -335,7 +334,7 @@ def source_html(db: str, rep: dict, table: str, k1: str, k2: str, page_size: tup
 def page_size(pdf_path: Path, page_no: int) -> tuple[float, float]:
     import pypdfium2 as pdfium
 
-    with _PDFIUM:
+    with PDFIUM_LOCK:  # the extractor's process-wide lock: PDFium is not thread-safe
         pdf = pdfium.PdfDocument(str(pdf_path))
         try:
             return tuple(pdf[page_no - 1].get_size())
@@ -350,7 +349,7 @@ def render_page(pdf_path: Path, page_no: int, cache: Path, sha: str) -> Path:
         return out
     import pypdfium2 as pdfium
 
-    with _PDFIUM:
+    with PDFIUM_LOCK:  # the extractor's process-wide lock: PDFium is not thread-safe
         pdf = pdfium.PdfDocument(str(pdf_path))
         try:
             if not 1 <= page_no <= len(pdf):

@@ -73,14 +73,6 @@ class _Frame:
         self.dx = nx0  # pdfplumber adds the MediaBox x0 back
         self.dtop = self.height - ny0  # top = height - y - y0
 
-    def device(self, x: float, y: float) -> tuple[float, float]:
-        a, b, c, d, e, f = self.m
-        return a * x + c * y + e, b * x + d * y + f
-
-    def point(self, x: float, y: float) -> tuple[float, float]:
-        a, b, c, d, e, f = self.m
-        return a * x + c * y + e + self.dx, self.dtop - (b * x + d * y + f)
-
     def linear(self) -> tuple[float, float, float, float]:
         a, b, c, d, _, _ = self.m
         return a, b, c, d
